@@ -1,0 +1,20 @@
+import { defineConfig, globalIgnores } from 'eslint/config';
+import nextVitals from 'eslint-config-next/core-web-vitals';
+import nextTs from 'eslint-config-next/typescript';
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  {
+    // The board document is owned by lib/board: everything else goes through its operations.
+    files: ['app/**', 'components/**'],
+    ignores: ['components/board/board-session.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'yjs', message: 'Use the typed operations in lib/board.' }] }],
+    },
+  },
+  globalIgnores([
+    '.next*/**', 'out/**', 'build/**', 'next-env.d.ts', 'playwright-report/**', 'test-results/**',
+    'reports/**', 'data/**', 'node_modules/**',
+  ]),
+]);
