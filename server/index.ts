@@ -1,0 +1,44 @@
+/** Entry point: `npm run server` or `node --import tsx server/index.ts`. */
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { startServer } from './start-server';
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(1);
+}
+
+const log = createLogger(config.logLevel);
+
+try {
+  const server = await startServer(config, { logger: log });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'signal received');
+    const deadline = setTimeout(() => {
+      log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    server.close().then(
+      () => {
+        clearTimeout(deadline);
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+} catch (err) {
+  log.fatal({ err }, 'failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,141 @@
+/**
+ * SQLite storage: one file DATA_DIR/commonboard.db shared by all boards.
+ *
+ * Durability: WAL + synchronous=NORMAL. A committed transaction is in the WAL file (handed to the
+ * OS) before better-sqlite3 returns, so it survives the process being killed (kill -9, OOM, crash);
+ * only an OS crash or power loss can lose the last few commits, because NORMAL skips the fsync
+ * per commit. That is the guarantee the sync server promises (and tests with kill -9).
+ */
+import Database from 'better-sqlite3';
+import type { Storage, StoredBoard } from './storage';
+
+const SCHEMA_VERSION = 1;
+/** Older snapshots are kept for recovery from a state that later fails to load (yjs #417). */
+const SNAPSHOTS_KEPT = 3;
+
+const MIGRATIONS: Record<number, string> = {
+  1: `
+    CREATE TABLE updates (
+      board_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      data BLOB NOT NULL,
+      ts INTEGER NOT NULL,
+      PRIMARY KEY (board_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE snapshots (
+      board_id TEXT NOT NULL,
+      seq_upto INTEGER NOT NULL,
+      state BLOB NOT NULL,
+      ts INTEGER NOT NULL,
+      PRIMARY KEY (board_id, seq_upto)
+    ) WITHOUT ROWID;
+  `,
+};
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`database schema version ${current} is newer than this server (${SCHEMA_VERSION})`);
+  }
+  for (let v = current + 1; v <= SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v}`);
+    })();
+  }
+}
+
+interface SnapshotRow {
+  seq_upto: number;
+  state: Buffer;
+}
+
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+  private readonly stmt;
+  private readonly appendTx;
+  private readonly compactTx;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+
+    this.stmt = {
+      latestSnapshot: this.db.prepare<[string], SnapshotRow>(
+        'SELECT seq_upto, state FROM snapshots WHERE board_id = ? ORDER BY seq_upto DESC LIMIT 1',
+      ),
+      tail: this.db.prepare<[string, number], { data: Buffer }>(
+        'SELECT data FROM updates WHERE board_id = ? AND seq > ? ORDER BY seq',
+      ),
+      maxUpdateSeq: this.db.prepare<[string], { seq: number | null }>(
+        'SELECT MAX(seq) AS seq FROM updates WHERE board_id = ?',
+      ),
+      maxSnapshotSeq: this.db.prepare<[string], { seq: number | null }>(
+        'SELECT MAX(seq_upto) AS seq FROM snapshots WHERE board_id = ?',
+      ),
+      insertUpdate: this.db.prepare<[string, number, Uint8Array, number]>(
+        'INSERT INTO updates (board_id, seq, data, ts) VALUES (?, ?, ?, ?)',
+      ),
+      insertSnapshot: this.db.prepare<[string, number, Uint8Array, number]>(
+        'INSERT OR REPLACE INTO snapshots (board_id, seq_upto, state, ts) VALUES (?, ?, ?, ?)',
+      ),
+      deleteUpdatesUpto: this.db.prepare<[string, number]>('DELETE FROM updates WHERE board_id = ? AND seq <= ?'),
+      pruneSnapshots: this.db.prepare<[string, string, number]>(
+        `DELETE FROM snapshots WHERE board_id = ? AND seq_upto NOT IN (
+           SELECT seq_upto FROM snapshots WHERE board_id = ? ORDER BY seq_upto DESC LIMIT ?)`,
+      ),
+    };
+
+    this.appendTx = this.db.transaction((boardId: string, updates: Uint8Array[]): number => {
+      let seq = this.lastSeq(boardId);
+      const ts = Date.now();
+      for (const update of updates) this.stmt.insertUpdate.run(boardId, ++seq, update, ts);
+      return seq;
+    });
+
+    this.compactTx = this.db.transaction((boardId: string, state: Uint8Array, uptoSeq: number) => {
+      this.stmt.insertSnapshot.run(boardId, uptoSeq, state, Date.now());
+      this.stmt.deleteUpdatesUpto.run(boardId, uptoSeq);
+      this.stmt.pruneSnapshots.run(boardId, boardId, SNAPSHOTS_KEPT);
+    });
+  }
+
+  private lastSeq(boardId: string): number {
+    const u = this.stmt.maxUpdateSeq.get(boardId)?.seq ?? 0;
+    const s = this.stmt.maxSnapshotSeq.get(boardId)?.seq ?? 0;
+    return Math.max(u, s);
+  }
+
+  async load(boardId: string): Promise<StoredBoard> {
+    // one read transaction so a concurrent compaction can't split snapshot and tail
+    return this.db.transaction((): StoredBoard => {
+      const snap = this.stmt.latestSnapshot.get(boardId);
+      const snapshotSeq = snap?.seq_upto ?? 0;
+      const updates = this.stmt.tail.all(boardId, snapshotSeq).map((row) => new Uint8Array(row.data));
+      const tailBytes = updates.reduce((n, u) => n + u.byteLength, 0);
+      return {
+        snapshot: snap ? new Uint8Array(snap.state) : null,
+        snapshotSeq,
+        updates,
+        lastSeq: this.lastSeq(boardId),
+        tailBytes,
+      };
+    })();
+  }
+
+  async appendUpdates(boardId: string, updates: Uint8Array[]): Promise<number> {
+    if (updates.length === 0) return this.lastSeq(boardId);
+    return this.appendTx(boardId, updates);
+  }
+
+  async compact(boardId: string, state: Uint8Array, uptoSeq: number): Promise<void> {
+    this.compactTx(boardId, state, uptoSeq);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The y-websocket wire protocol (see /work/shared/reference/sync-protocol.md §1): one message per
+ * binary frame, `varUint(type) • payload`. Decoding is strict because every frame is untrusted:
+ * lengths are bounds-checked here (lib0's readUint8Array is not), trailing bytes are rejected, and
+ * Yjs payloads are fully decoded without touching any document, since Y.applyUpdate is not atomic
+ * on a truncated update.
+ */
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
+
+export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
+export const SyncType = { Step1: 0, Step2: 1, Update: 2 } as const;
+
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  /** null means "this client left". */
+  state: unknown;
+}
+
+export type ClientMessage =
+  | { kind: 'sync-step1'; stateVector: Uint8Array }
+  | { kind: 'sync-step2'; update: Uint8Array }
+  | { kind: 'sync-update'; update: Uint8Array }
+  | { kind: 'awareness'; update: Uint8Array; entries: AwarenessEntry[] }
+  | { kind: 'query-awareness' };
+
+export type DecodeResult = { ok: true; message: ClientMessage } | { ok: false; reason: string };
+
+class DecodeError extends Error {}
+
+/** Bounds-checked cursor over one frame. */
+class Reader {
+  private pos = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get remaining(): number {
+    return this.bytes.length - this.pos;
+  }
+
+  varUint(): number {
+    let num = 0;
+    let mult = 1;
+    while (this.pos < this.bytes.length) {
+      const byte = this.bytes[this.pos++];
+      num += (byte & 0x7f) * mult;
+      if (num > Number.MAX_SAFE_INTEGER) throw new DecodeError('varint out of range');
+      if (byte < 0x80) return num;
+      mult *= 128;
+    }
+    throw new DecodeError('truncated varint');
+  }
+
+  /** Returns a copy so later readers can't wander past the end into the rest of the frame. */
+  varBytes(): Uint8Array {
+    const len = this.varUint();
+    if (len > this.remaining) throw new DecodeError(`length ${len} exceeds remaining ${this.remaining} bytes`);
+    const out = this.bytes.slice(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+
+  varString(): string {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(this.varBytes());
+    } catch (err) {
+      if (err instanceof DecodeError) throw err;
+      throw new DecodeError('invalid utf-8 string');
+    }
+  }
+
+  end(): void {
+    if (this.remaining !== 0) throw new DecodeError(`${this.remaining} trailing bytes`);
+  }
+}
+
+/** Decodes and validates one client frame. Never throws. */
+export function decodeMessage(frame: Uint8Array): DecodeResult {
+  try {
+    return { ok: true, message: decodeOrThrow(frame) };
+  } catch (err) {
+    if (err instanceof DecodeError) return { ok: false, reason: err.message };
+    // Yjs decoders throw plain Errors on garbage ("Unexpected end of array", RangeError, ...)
+    return { ok: false, reason: `invalid payload: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function decodeOrThrow(frame: Uint8Array): ClientMessage {
+  if (frame.length === 0) throw new DecodeError('empty frame');
+  const r = new Reader(frame);
+  const type = r.varUint();
+  switch (type) {
+    case MessageType.Sync: {
+      const syncType = r.varUint();
+      const payload = r.varBytes();
+      r.end();
+      if (syncType === SyncType.Step1) {
+        Y.decodeStateVector(payload);
+        return { kind: 'sync-step1', stateVector: payload };
+      }
+      if (syncType === SyncType.Step2 || syncType === SyncType.Update) {
+        validateUpdate(payload);
+        return { kind: syncType === SyncType.Step2 ? 'sync-step2' : 'sync-update', update: payload };
+      }
+      throw new DecodeError(`unknown sync type ${syncType}`);
+    }
+    case MessageType.Awareness: {
+      const update = r.varBytes();
+      r.end();
+      return { kind: 'awareness', update, entries: decodeAwarenessUpdate(update) };
+    }
+    case MessageType.QueryAwareness:
+      r.end();
+      return { kind: 'query-awareness' };
+    default:
+      // Auth (2) is server-to-client only.
+      throw new DecodeError(`unknown message type ${type}`);
+  }
+}
+
+/** Throws if the bytes are not a complete V1 update. Touches no document. */
+export function validateUpdate(update: Uint8Array): void {
+  if (update.length === 0) throw new DecodeError('empty update');
+  Y.decodeUpdate(update);
+}
+
+/** `varUint(n) • n × (varUint clientID • varUint clock • varString(JSON state))`. */
+export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+  const r = new Reader(update);
+  const count = r.varUint();
+  // each entry needs at least 3 bytes, so a huge count in a tiny frame is a lie
+  if (count * 3 > r.remaining) throw new DecodeError(`awareness count ${count} exceeds frame`);
+  const entries: AwarenessEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = r.varUint();
+    const clock = r.varUint();
+    const json = r.varString();
+    let state: unknown;
+    try {
+      state = JSON.parse(json);
+    } catch {
+      throw new DecodeError('awareness state is not JSON');
+    }
+    entries.push({ clientId, clock, state });
+  }
+  r.end();
+  return entries;
+}
+
+function frame(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder();
+  write(e);
+  return encoding.toUint8Array(e);
+}
+
+export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
+  return frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync);
+    encoding.writeVarUint(e, SyncType.Step1);
+    encoding.writeVarUint8Array(e, stateVector);
+  });
+}
+
+export function encodeSyncStep2(update: Uint8Array): Uint8Array {
+  return frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync);
+    encoding.writeVarUint(e, SyncType.Step2);
+    encoding.writeVarUint8Array(e, update);
+  });
+}
+
+export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
+  return frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync);
+    encoding.writeVarUint(e, SyncType.Update);
+    encoding.writeVarUint8Array(e, update);
+  });
+}
+
+export function encodeAwarenessMessage(awarenessUpdate: Uint8Array): Uint8Array {
+  return frame((e) => {
+    encoding.writeVarUint(e, MessageType.Awareness);
+    encoding.writeVarUint8Array(e, awarenessUpdate);
+  });
+}
+
+/** `[1,1,0]`: an awareness update with zero entries. Clients apply it as a no-op; it resets their 30 s watchdog. */
+export const HEARTBEAT_FRAME: Uint8Array = encodeAwarenessMessage(new Uint8Array([0]));

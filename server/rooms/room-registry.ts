@@ -1,0 +1,137 @@
+/**
+ * Owns the loaded rooms: one Room per board however many clients join, loaded once (joins during a
+ * load share it), unloaded after the last client leaves and `roomIdleMs` passes, compacted on the
+ * way out. Unloading and loading of the same board never overlap.
+ */
+import type { Logger } from '../logger';
+import type { Storage } from '../persistence/storage';
+import { Room, type CompactionPolicy } from './room';
+
+interface Entry {
+  room: Room;
+  refs: number;
+  idleTimer: NodeJS.Timeout | null;
+}
+
+export interface RegistryOptions extends CompactionPolicy {
+  roomIdleMs: number;
+}
+
+export class RoomRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<Room>>();
+  private readonly unloading = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: RegistryOptions,
+    private readonly log: Logger,
+  ) {}
+
+  get loadedCount(): number {
+    return this.entries.size;
+  }
+
+  isLoaded(boardId: string): boolean {
+    return this.entries.has(boardId);
+  }
+
+  /** Returns the board's room, loading it if needed; pair every call with release(). */
+  async acquire(boardId: string): Promise<Room> {
+    for (;;) {
+      const unloading = this.unloading.get(boardId);
+      if (unloading) {
+        await unloading;
+        continue;
+      }
+      const entry = this.entries.get(boardId);
+      if (entry) {
+        entry.refs++;
+        if (entry.idleTimer) clearTimeout(entry.idleTimer);
+        entry.idleTimer = null;
+        return entry.room;
+      }
+      let loading = this.loading.get(boardId);
+      if (!loading) {
+        loading = this.load(boardId).finally(() => this.loading.delete(boardId));
+        this.loading.set(boardId, loading);
+      }
+      await loading;
+    }
+  }
+
+  release(room: Room): void {
+    const entry = this.entries.get(room.boardId);
+    if (!entry || entry.room !== room) return; // already dropped (storage failure)
+    entry.refs--;
+    if (entry.refs > 0) return;
+    entry.idleTimer = setTimeout(() => void this.unload(room.boardId), this.options.roomIdleMs);
+    entry.idleTimer.unref();
+  }
+
+  private async load(boardId: string): Promise<Room> {
+    const started = performance.now();
+    const stored = await this.storage.load(boardId);
+    const room = new Room(boardId, stored, this.storage, this.options, this.log, (broken) => this.drop(broken));
+    this.entries.set(boardId, { room, refs: 0, idleTimer: null });
+    this.log.info(
+      {
+        boardId,
+        snapshotBytes: stored.snapshot?.byteLength ?? 0,
+        tailUpdates: stored.updates.length,
+        ms: Math.round(performance.now() - started),
+      },
+      'board loaded',
+    );
+    return room;
+  }
+
+  private drop(room: Room): void {
+    const entry = this.entries.get(room.boardId);
+    if (!entry || entry.room !== room) return;
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    this.entries.delete(room.boardId);
+    room.destroy();
+  }
+
+  private unload(boardId: string): Promise<void> {
+    const entry = this.entries.get(boardId);
+    if (!entry || entry.refs > 0) return Promise.resolve();
+    this.entries.delete(boardId);
+    const done = (async () => {
+      try {
+        await entry.room.compact();
+        this.log.info({ boardId }, 'board unloaded');
+      } catch (err) {
+        // the log tail is still on disk; only the snapshot is missing
+        this.log.error({ err, boardId }, 'compaction on unload failed');
+      } finally {
+        entry.room.destroy();
+        this.unloading.delete(boardId);
+      }
+    })();
+    this.unloading.set(boardId, done);
+    return done;
+  }
+
+  /** Shutdown: waits for in-flight writes and compacts every loaded board. */
+  async flushAll(): Promise<void> {
+    await Promise.allSettled([...this.loading.values()]);
+    const results = await Promise.allSettled(
+      [...this.entries.values()].map(async (entry) => {
+        if (entry.idleTimer) clearTimeout(entry.idleTimer);
+        await entry.room.compact();
+      }),
+    );
+    for (const r of results) if (r.status === 'rejected') this.log.error({ err: r.reason }, 'flush failed');
+    await Promise.allSettled([...this.unloading.values()]);
+  }
+
+  destroyAll(): void {
+    for (const [boardId, entry] of this.entries) {
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      entry.room.destroy();
+      this.entries.delete(boardId);
+    }
+  }
+}
