@@ -11,6 +11,9 @@ import { DEFAULT_TUNING, type Config } from '../config';
 import { createLogger } from '../logger';
 import { startServer, type RunningServer } from '../start-server';
 
+// every WebsocketProvider adds a process 'exit' listener; tests open more than Node's default 10
+process.setMaxListeners(100);
+
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
 export function makeTempDir(): { dir: string; remove: () => void } {
