@@ -69,7 +69,8 @@ export function addShape(board: Board, input: NewShape, origin: Origin = LOCAL):
     y.set('rotation', rotation);
     y.set('index', index);
     y.set('createdBy', input.createdBy);
-    writeStyle(y, style);
+    // plain sets: a map not yet in the doc must not be read (yjs warns "Invalid access")
+    for (const key of ['stroke', 'fill', 'strokeWidth', 'opacity'] as const) y.set(key, style[key]);
     board.shapes.set(id, y);
   }, origin);
   return id;

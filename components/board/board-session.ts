@@ -1,0 +1,121 @@
+/**
+ * Owns the lifetime of one board's Y.Doc and WebsocketProvider (the only component file allowed to
+ * import yjs). `open()` returns its own cleanup so the board mounts with
+ * `useEffect(() => open(...), [...])`: StrictMode-safe and no setState inside the effect body.
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { create } from 'zustand';
+import { ensureMeta, migrateBoard, openBoard, type Board } from '@/lib/board';
+import { isPermanentClose } from '@/lib/protocol/close-codes';
+import { parsePresence, type Cursor, type PresenceState } from '@/lib/presence/awareness';
+import { cleanName, colorForName, randomName, USER_KEY, type PresenceUser } from '@/lib/presence/user';
+import type { ConnectionStatus } from '@/lib/testing/test-api';
+import { defaultSyncUrl } from '@/lib/ui/sync-url';
+
+export type RemotePresence = PresenceState & { clientId: number };
+
+type SessionState = {
+  boardId: string | null;
+  board: Board | null;
+  status: ConnectionStatus;
+  synced: boolean;
+  /** Why the server refused us (close code 4400-4499), shown to the user. */
+  refusal: { code: number; reason: string } | null;
+  user: PresenceUser;
+  open: (boardId: string, syncUrl: string | undefined) => () => void;
+};
+
+let provider: WebsocketProvider | null = null;
+let syncWaiters: (() => void)[] = [];
+
+/** Name from ?name=, else localStorage, else a new random one (then remembered). */
+function resolveUser(): PresenceUser {
+  const fromUrl = cleanName(new URLSearchParams(window.location.search).get('name'));
+  let name = fromUrl;
+  try {
+    if (!name) name = cleanName(window.localStorage.getItem(USER_KEY));
+    if (!name) name = randomName();
+    window.localStorage.setItem(USER_KEY, name);
+  } catch {
+    name = name ?? randomName(); // storage blocked (private mode): keep a per-tab name
+  }
+  return { name, color: colorForName(name) };
+}
+
+export const useBoardSession = create<SessionState>((set, get) => ({
+  boardId: null,
+  board: null,
+  status: 'connecting',
+  synced: false,
+  refusal: null,
+  user: { name: '', color: '#1971c2' },
+  open: (boardId, syncUrl) => {
+    const user = resolveUser();
+    const doc = new Y.Doc();
+    const board = openBoard(doc);
+    const p = new WebsocketProvider(syncUrl ?? defaultSyncUrl(window.location), encodeURIComponent(boardId), doc);
+    provider = p;
+    p.awareness.setLocalState({ user, cursor: null } satisfies PresenceState);
+
+    p.on('status', ({ status }) => {
+      if (status === 'disconnected' && get().refusal) return; // keep 'refused' (the close event came first)
+      set({ status, refusal: status === 'disconnected' ? get().refusal : null });
+    });
+    p.on('connection-close', (event) => {
+      if (event && isPermanentClose(event.code)) {
+        set({ status: 'refused', refusal: { code: event.code, reason: event.reason || `closed with ${event.code}` } });
+      }
+    });
+    p.on('sync', (synced) => {
+      set({ synced });
+      if (!synced) return;
+      ensureMeta(board);
+      if (migrateBoard(board) === 'newer') console.warn('This board was written by a newer Commonboard version.');
+      const waiters = syncWaiters;
+      syncWaiters = [];
+      for (const resolve of waiters) resolve();
+    });
+
+    set({ boardId, board, user, status: 'connecting', synced: false, refusal: null });
+    return () => {
+      if (provider === p) provider = null;
+      p.awareness.setLocalState(null);
+      p.destroy();
+      doc.destroy();
+      if (get().board === board) set({ board: null, boardId: null, synced: false, status: 'disconnected' });
+    };
+  },
+}));
+
+/** Resolves once the current session has synced with the server (at once if it already has). */
+export function whenSynced(): Promise<void> {
+  if (useBoardSession.getState().synced) return Promise.resolve();
+  return new Promise((resolve) => syncWaiters.push(resolve));
+}
+
+/** Publishes the local cursor (board coordinates), or null when the pointer leaves the board. */
+export function setLocalCursor(cursor: Cursor | null): void {
+  provider?.awareness.setLocalStateField('cursor', cursor);
+}
+
+/** Valid remote presence states (malformed peers are skipped). */
+export function listRemotePresence(): RemotePresence[] {
+  const p = provider;
+  if (!p) return [];
+  const out: RemotePresence[] = [];
+  p.awareness.getStates().forEach((state, clientId) => {
+    if (clientId === p.awareness.clientID) return;
+    const parsed = parsePresence(state);
+    if (parsed) out.push({ ...parsed, clientId });
+  });
+  return out;
+}
+
+/** Calls cb whenever any presence state changes; returns the unsubscribe. */
+export function observePresence(cb: () => void): () => void {
+  const p = provider;
+  if (!p) return () => {};
+  p.awareness.on('change', cb);
+  return () => p.awareness.off('change', cb);
+}

@@ -1,0 +1,90 @@
+'use client';
+
+/** The board screen: header, toolbar, canvas with overlays. Opens the session for its lifetime. */
+import Link from 'next/link';
+import { useEffect } from 'react';
+import { listShapes } from '@/lib/board';
+import type { CommonboardTestApi, WindowWithTestApi } from '@/lib/testing/test-api';
+import { addRecent, parseRecent, RECENT_KEY } from '@/lib/ui/recent-boards';
+import { useUiStore } from '@/lib/ui/ui-store';
+import { BoardCanvas } from '../canvas/board-canvas';
+import { SelectionOverlay } from '../canvas/selection-overlay';
+import { RemoteCursors } from '../presence/remote-cursors';
+import { ConnectionStatus } from '../ui/connection-status';
+import { Toolbar } from '../ui/toolbar';
+import { useBoardSession, whenSynced } from './board-session';
+
+function rememberBoard(boardId: string): void {
+  try {
+    const list = addRecent(parseRecent(localStorage.getItem(RECENT_KEY)), boardId, Date.now());
+    localStorage.setItem(RECENT_KEY, JSON.stringify(list));
+  } catch {
+    // storage unavailable (private mode, quota): the recent list is a convenience
+  }
+}
+
+/** Installs window.commonboard (see lib/testing/test-api.ts) for e2e tests and debugging. */
+function installTestApi(boardId: string): () => void {
+  const api: CommonboardTestApi = {
+    boardId,
+    getShapes: () => {
+      const board = useBoardSession.getState().board;
+      return board ? listShapes(board) : [];
+    },
+    whenSynced,
+    getStatus: () => useBoardSession.getState().status,
+    getUser: () => ({ ...useBoardSession.getState().user }),
+  };
+  const w = window as WindowWithTestApi;
+  w.commonboard = api;
+  return () => {
+    if (w.commonboard === api) delete w.commonboard;
+  };
+}
+
+export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: string }) {
+  const open = useBoardSession((s) => s.open);
+  const board = useBoardSession((s) => s.board);
+  const status = useBoardSession((s) => s.status);
+  const synced = useBoardSession((s) => s.synced);
+  const refusal = useBoardSession((s) => s.refusal);
+  const user = useBoardSession((s) => s.user);
+
+  useEffect(() => open(boardId, syncUrl), [open, boardId, syncUrl]);
+  useEffect(() => installTestApi(boardId), [boardId]);
+  useEffect(() => rememberBoard(boardId), [boardId]);
+  useEffect(() => () => useUiStore.getState().reset(), [boardId]);
+
+  return (
+    <div className="flex h-full flex-col">
+      <header className="flex h-12 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
+        <Link href="/" data-testid="home-link" className="font-semibold text-slate-900 hover:text-blue-600">
+          Commonboard
+        </Link>
+        <span className="text-slate-300" aria-hidden>
+          /
+        </span>
+        <h1 className="truncate text-sm text-slate-600" data-testid="board-title" title={boardId}>
+          Untitled board
+        </h1>
+        <div className="ml-auto flex items-center gap-3">
+          {user.name ? (
+            <span className="flex items-center gap-1.5 text-xs text-slate-600" data-testid="local-user">
+              <span className="h-2.5 w-2.5 rounded-full" style={{ backgroundColor: user.color }} aria-hidden />
+              {user.name}
+            </span>
+          ) : null}
+          <ConnectionStatus status={status} synced={synced} reason={refusal?.reason} />
+        </div>
+      </header>
+      <main className="relative flex-1 overflow-hidden bg-slate-50">
+        {board ? <BoardCanvas board={board} userName={user.name} /> : null}
+        <SelectionOverlay />
+        <RemoteCursors />
+        <div className="absolute left-1/2 top-3 -translate-x-1/2">
+          <Toolbar />
+        </div>
+      </main>
+    </div>
+  );
+}

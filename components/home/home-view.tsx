@@ -1,0 +1,68 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useMemo, useSyncExternalStore } from 'react';
+import { newBoardId } from '@/lib/board-id';
+import { parseRecent, RECENT_KEY } from '@/lib/ui/recent-boards';
+
+function subscribe(cb: () => void): () => void {
+  window.addEventListener('storage', cb);
+  return () => window.removeEventListener('storage', cb);
+}
+
+function readRecent(): string | null {
+  try {
+    return localStorage.getItem(RECENT_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function HomeView() {
+  const router = useRouter();
+  const raw = useSyncExternalStore(subscribe, readRecent, () => null);
+  const recent = useMemo(() => parseRecent(raw), [raw]);
+
+  return (
+    <main className="mx-auto flex min-h-full max-w-2xl flex-col gap-10 px-6 py-16">
+      <section className="flex flex-col gap-4">
+        <h1 className="text-3xl font-semibold tracking-tight">Commonboard</h1>
+        <p className="text-slate-600">A self-hostable whiteboard you draw on together, live.</p>
+        <div>
+          <button
+            type="button"
+            data-testid="new-board"
+            onClick={() => router.push(`/b/${newBoardId()}`)}
+            className="rounded-lg bg-blue-600 px-4 py-2 font-medium text-white shadow-sm hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
+          >
+            New board
+          </button>
+        </div>
+      </section>
+      <section className="flex flex-col gap-3">
+        <h2 className="text-sm font-semibold uppercase tracking-wide text-slate-500">Recent boards</h2>
+        {recent.length === 0 ? (
+          <p className="text-sm text-slate-500">Boards you open in this browser will be listed here.</p>
+        ) : (
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+            {recent.map((b) => (
+              <li key={b.id}>
+                <Link
+                  href={`/b/${b.id}`}
+                  data-testid="recent-board"
+                  className="flex items-center justify-between px-4 py-3 hover:bg-slate-50"
+                >
+                  <span className="truncate font-mono text-sm text-slate-800">{b.id}</span>
+                  <time className="ml-4 shrink-0 text-xs text-slate-500" dateTime={new Date(b.visitedAt).toISOString()}>
+                    {new Date(b.visitedAt).toLocaleString()}
+                  </time>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </main>
+  );
+}

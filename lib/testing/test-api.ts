@@ -1,0 +1,18 @@
+/**
+ * The `window.commonboard` test API the board page installs (a stable contract for e2e specs;
+ * fields may be added, never changed). Shapes are plain JSON sorted by z-index.
+ */
+import type { Shape } from '../board/schema';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'refused';
+
+export type CommonboardTestApi = {
+  boardId: string;
+  getShapes(): Shape[];
+  whenSynced(): Promise<void>;
+  getStatus(): ConnectionStatus;
+  getUser(): { name: string; color: string };
+};
+
+/** window with the test API, without a global augmentation (e2e declares its own copy of the contract). */
+export type WindowWithTestApi = Window & { commonboard?: CommonboardTestApi };

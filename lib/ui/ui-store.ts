@@ -1,0 +1,32 @@
+/**
+ * Local UI state (never document data): active tool, camera, selection. Canvas code reads it with
+ * useUiStore.getState() inside event handlers and subscribes for redraws, so a pan or a selection
+ * change does not re-render the React tree below the board.
+ */
+import { create } from 'zustand';
+import type { ShapeId } from '../board/schema';
+import { IDENTITY_CAMERA, type Camera } from './camera';
+
+export type Tool = 'select' | 'rectangle';
+export const TOOLS: readonly Tool[] = ['select', 'rectangle'];
+
+export type UiState = {
+  tool: Tool;
+  camera: Camera;
+  /** Selected shape ids (may name shapes a peer has since deleted; readers filter). */
+  selection: readonly ShapeId[];
+  setTool: (tool: Tool) => void;
+  setCamera: (camera: Camera) => void;
+  select: (ids: readonly ShapeId[]) => void;
+  reset: () => void;
+};
+
+export const useUiStore = create<UiState>((set) => ({
+  tool: 'select',
+  camera: IDENTITY_CAMERA,
+  selection: [],
+  setTool: (tool) => set({ tool }),
+  setCamera: (camera) => set({ camera }),
+  select: (ids) => set({ selection: ids }),
+  reset: () => set({ tool: 'select', camera: IDENTITY_CAMERA, selection: [] }),
+}));
