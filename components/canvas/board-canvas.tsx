@@ -7,7 +7,7 @@
  * cursors are DOM overlays. Nothing here re-renders React per pointer move or per document change.
  */
 import { useEffect, useRef } from 'react';
-import { observeShapes, type Board } from '@/lib/board';
+import { observeShapes, ShapeCache, type Board } from '@/lib/board';
 import { throttle } from '@/lib/presence/throttle';
 import { boardToScreen } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
@@ -15,7 +15,6 @@ import { setLocalCursor } from '../board/board-session';
 import { Interaction } from './interaction';
 import { useOverlayStore, type OverlayBox } from './overlay-store';
 import { drawScene } from './renderer';
-import { ShapeCache } from './shape-cache';
 
 const CURSOR_INTERVAL_MS = 50; // ~20 Hz
 

@@ -5,11 +5,10 @@
  * (flushFrame) plus a final commit on pointerup, so peers see smooth motion without one
  * update per mouse event.
  */
-import { addShape, deleteShapes, moveShapes, shapeAt, type Board } from '@/lib/board';
+import { addShape, deleteShapes, moveShapes, shapeAt, type Board, type ShapeCache } from '@/lib/board';
 import { panBy, screenToBoard, zoomAt, type Point } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import type { Draft } from './renderer';
-import type { ShapeCache } from './shape-cache';
 
 type State =
   | { kind: 'idle' }

@@ -6,3 +6,4 @@ export * from './read';
 export * from './migrations';
 export { keyBetween, compareIndex, isIndexKey } from './fractional-index';
 export { shapeAt, shapesInRect } from './hit-test';
+export { ShapeCache } from './shape-cache';

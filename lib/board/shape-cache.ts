@@ -3,7 +3,10 @@
  * transaction touched (no rescan per change). Sorting is redone lazily and only when z-order could
  * have changed (a shape added, removed or re-indexed).
  */
-import { compareIndex, getShape, listShapes, type Board, type Shape } from '@/lib/board';
+import type { Board } from './board';
+import { compareIndex } from './fractional-index';
+import { getShape, listShapes } from './read';
+import type { Shape } from './schema';
 
 export class ShapeCache {
   private byId = new Map<string, Shape>();
