@@ -78,12 +78,21 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
         </div>
       </header>
       <main className="relative flex-1 overflow-hidden bg-slate-50">
-        {board ? <BoardCanvas board={board} userName={user.name} /> : null}
+        {board ? <BoardCanvas board={board} userName={user.name} readOnly={status === 'refused'} /> : null}
         <SelectionOverlay />
         <RemoteCursors />
         <div className="absolute left-1/2 top-3 -translate-x-1/2">
           <Toolbar />
         </div>
+        {status === 'refused' ? (
+          <div
+            role="alert"
+            data-testid="refused-banner"
+            className="absolute bottom-4 left-1/2 -translate-x-1/2 rounded-lg border border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800 shadow"
+          >
+            The server refused this board{refusal?.reason ? `: ${refusal.reason}` : ''}. Editing is disabled.
+          </div>
+        ) : null}
       </main>
     </div>
   );

@@ -22,7 +22,12 @@ function isEditableTarget(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
 
-export function BoardCanvas({ board, userName }: { board: Board; userName: string }) {
+export function BoardCanvas({ board, userName, readOnly }: { board: Board; userName: string; readOnly: boolean }) {
+  const readOnlyRef = useRef(readOnly);
+  useEffect(() => {
+    readOnlyRef.current = readOnly;
+  }, [readOnly]);
+
   const canvasRef = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
@@ -39,6 +44,7 @@ export function BoardCanvas({ board, userName }: { board: Board; userName: strin
       board: () => board,
       cache,
       userName: () => userName,
+      editable: () => !readOnlyRef.current,
       requestFrame: () => requestFrame(),
       publishCursor: (p) => {
         if (p === null) {
@@ -94,7 +100,7 @@ export function BoardCanvas({ board, userName }: { board: Board; userName: strin
     };
     const onPointerDown = (e: PointerEvent) => {
       canvas.setPointerCapture(e.pointerId);
-      interaction.pointerDown(local(e), e.pointerId, e.button);
+      interaction.pointerDown(local(e), e.pointerId, e.button, e.shiftKey);
     };
     const onPointerMove = (e: PointerEvent) => interaction.pointerMove(local(e), e.pointerId);
     const onPointerUp = (e: PointerEvent) => interaction.pointerUp(local(e), e.pointerId);

@@ -1,11 +1,11 @@
 /**
  * Pointer and keyboard handling for the canvas, as a small state machine in tldraw's vocabulary:
- * idle -> pointing/translating (select tool), drawing (rectangle tool), panning (space+drag or
+ * idle -> translating or brushing (select tool), drawing (rectangle tool), panning (space+drag or
  * middle button). Drags are applied to the document at most once per animation frame
  * (flushFrame) plus a final commit on pointerup, so peers see smooth motion without one
  * update per mouse event.
  */
-import { addShape, deleteShapes, moveShapes, shapeAt, type Board, type ShapeCache } from '@/lib/board';
+import { addShape, deleteShapes, moveShapes, shapeAt, shapesInRect, type Board, type ShapeCache } from '@/lib/board';
 import { panBy, screenToBoard, zoomAt, type Point } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import type { Draft } from './renderer';
@@ -14,6 +14,7 @@ type State =
   | { kind: 'idle' }
   | { kind: 'translating'; pointerId: number; last: Point; pending: Point }
   | { kind: 'drawing'; pointerId: number; start: Point; current: Point }
+  | { kind: 'brushing'; pointerId: number; start: Point; current: Point; additive: boolean }
   | { kind: 'panning'; pointerId: number; lastScreen: Point };
 
 const DEFAULT_RECT = { w: 160, h: 100 };
@@ -26,6 +27,8 @@ export type InteractionHost = {
   userName: () => string;
   requestFrame: () => void;
   publishCursor: (p: Point | null) => void;
+  /** False while the server refuses us: edits would never be saved, so none are made. */
+  editable: () => boolean;
 };
 
 export class Interaction {
@@ -34,11 +37,12 @@ export class Interaction {
 
   constructor(private readonly host: InteractionHost) {}
 
-  /** The rectangle being drawn, in board coordinates, for the renderer. */
+  /** The rectangle being drawn or the selection brush, in board coordinates, for the renderer. */
   draft(): Draft {
-    if (this.state.kind !== 'drawing') return null;
-    const { start, current } = this.state;
-    return { x: Math.min(start.x, current.x), y: Math.min(start.y, current.y), w: Math.abs(current.x - start.x), h: Math.abs(current.y - start.y) };
+    if (this.state.kind !== 'drawing' && this.state.kind !== 'brushing') return null;
+    const { start, current, kind } = this.state;
+    const box = { x: Math.min(start.x, current.x), y: Math.min(start.y, current.y), w: Math.abs(current.x - start.x), h: Math.abs(current.y - start.y) };
+    return { ...box, kind: kind === 'drawing' ? 'shape' : 'brush' };
   }
 
   isPanReady(): boolean {
@@ -49,7 +53,7 @@ export class Interaction {
     return screenToBoard(useUiStore.getState().camera, screen);
   }
 
-  pointerDown(screen: Point, pointerId: number, button: number): void {
+  pointerDown(screen: Point, pointerId: number, button: number, shiftKey = false): void {
     const ui = useUiStore.getState();
     if (button === 1 || (button === 0 && this.spaceHeld)) {
       this.state = { kind: 'panning', pointerId, lastScreen: screen };
@@ -58,17 +62,24 @@ export class Interaction {
     if (button !== 0) return;
     const p = this.toBoard(screen);
     if (ui.tool === 'rectangle') {
+      if (!this.host.editable()) return;
       this.state = { kind: 'drawing', pointerId, start: p, current: p };
       this.host.requestFrame();
       return;
     }
     const hit = shapeAt(this.host.cache.list(), p, HIT_TOLERANCE_PX / ui.camera.zoom);
     if (!hit) {
-      ui.select([]);
+      if (!shiftKey) ui.select([]);
+      this.state = { kind: 'brushing', pointerId, start: p, current: p, additive: shiftKey };
+      return;
+    }
+    if (shiftKey) {
+      // shift-click toggles membership and never starts a drag
+      ui.select(ui.selection.includes(hit.id) ? ui.selection.filter((id) => id !== hit.id) : [...ui.selection, hit.id]);
       return;
     }
     if (!ui.selection.includes(hit.id)) ui.select([hit.id]);
-    this.state = { kind: 'translating', pointerId, last: p, pending: p };
+    if (this.host.editable()) this.state = { kind: 'translating', pointerId, last: p, pending: p };
   }
 
   pointerMove(screen: Point, pointerId: number): void {
@@ -80,7 +91,7 @@ export class Interaction {
       const ui = useUiStore.getState();
       ui.setCamera(panBy(ui.camera, screen.x - s.lastScreen.x, screen.y - s.lastScreen.y));
       s.lastScreen = screen;
-    } else if (s.kind === 'drawing') {
+    } else if (s.kind === 'drawing' || s.kind === 'brushing') {
       s.current = p;
     } else {
       s.pending = p;
@@ -97,6 +108,8 @@ export class Interaction {
       this.commitMove(s);
     } else if (s.kind === 'drawing') {
       this.finishDrawing(s.start, this.toBoard(screen));
+    } else if (s.kind === 'brushing') {
+      this.finishBrush(s.start, this.toBoard(screen), s.additive);
     }
     this.host.requestFrame();
   }
@@ -124,6 +137,13 @@ export class Interaction {
     if (!board || (delta.x === 0 && delta.y === 0)) return;
     moveShapes(board, useUiStore.getState().selection, delta);
     s.last = s.pending;
+  }
+
+  private finishBrush(start: Point, end: Point, additive: boolean): void {
+    const ui = useUiStore.getState();
+    const inside = shapesInRect(this.host.cache.list(), start, end).map((s) => s.id);
+    if (inside.length === 0 && !additive) return;
+    ui.select(additive ? [...new Set([...ui.selection, ...inside])] : inside);
   }
 
   private finishDrawing(start: Point, end: Point): void {
@@ -164,14 +184,14 @@ export class Interaction {
         ui.setTool('select');
         return true;
       case 'Escape':
-        if (this.state.kind === 'drawing') this.state = { kind: 'idle' };
+        if (this.state.kind === 'drawing' || this.state.kind === 'brushing') this.state = { kind: 'idle' };
         ui.select([]);
         this.host.requestFrame();
         return true;
       case 'Delete':
       case 'Backspace': {
         const board = this.host.board();
-        if (!board || ui.selection.length === 0) return false;
+        if (!board || ui.selection.length === 0 || !this.host.editable()) return false;
         deleteShapes(board, ui.selection);
         ui.select([]);
         return true;

@@ -5,7 +5,8 @@
 import type { Shape } from '@/lib/board';
 import type { Camera } from '@/lib/ui/camera';
 
-export type Draft = { x: number; y: number; w: number; h: number } | null;
+/** A rectangle being drawn ('shape') or the selection brush ('brush'), in board coordinates. */
+export type Draft = { x: number; y: number; w: number; h: number; kind: 'shape' | 'brush' } | null;
 
 export type Scene = {
   shapes: readonly Shape[];
@@ -74,6 +75,10 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   if (scene.draft) {
     const d = scene.draft;
     ctx.save();
+    if (d.kind === 'brush') {
+      ctx.fillStyle = 'rgba(37, 99, 235, 0.08)';
+      ctx.fillRect(d.x, d.y, d.w, d.h);
+    }
     ctx.setLineDash([6 / camera.zoom, 4 / camera.zoom]);
     ctx.strokeStyle = '#2563eb';
     ctx.lineWidth = 1.5 / camera.zoom;
