@@ -17,12 +17,39 @@ export interface Config {
   shutdownTimeoutMs: number;
   compactAfterUpdates: number;
   compactAfterBytes: number;
+  /** An update that would grow the board's encoded size past this closes the sender with 4413. */
+  maxBoardBytes: number;
+  /** Largest awareness state (JSON bytes) a connection may publish; larger closes with 4413. */
+  maxAwarenessStateBytes: number;
+  /** Per-connection token buckets (burst = 2 s worth, and a byte burst never below one max frame). */
+  rateLimitMessagesPerSec: number;
+  rateLimitBytesPerSec: number;
+  maxConnectionsPerBoard: number;
+  /** Keyed on the TCP peer address; X-Forwarded-For is not trusted. */
+  maxConnectionsPerIp: number;
+  /** Browser origins allowed to connect; null = any (a warning is logged at start). */
+  allowedOrigins: string[] | null;
+  /** On shutdown, 1012 closes are spread evenly over this window (clients reconnect without jitter). */
+  drainMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const MiB = 1024 * 1024;
+
+/** Defaults of the limits read from the environment (documented in the README). */
+export const DEFAULT_LIMITS = {
+  maxBoardBytes: 32 * MiB,
+  maxAwarenessStateBytes: 4 * 1024,
+  // a fast pointer drag is ~60 awareness + ~60 update frames a second
+  rateLimitMessagesPerSec: 300,
+  rateLimitBytesPerSec: 4 * MiB,
+  maxConnectionsPerBoard: 500,
+  maxConnectionsPerIp: 200,
+  allowedOrigins: null as string[] | null,
+  drainMs: 3_000,
+} satisfies Partial<Config>;
 
 /** A positive integer given as a decimal string; rejects "", "1e3", "12abc" that Number() would accept. */
 const intString = (min: number, max: number) =>
@@ -32,6 +59,26 @@ const intString = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** Comma list of origins such as `https://board.example.com`; each must be a bare http(s) origin. */
+const originList = z
+  .string()
+  .transform((raw) => raw.split(',').map((o) => o.trim()).filter((o) => o.length > 0))
+  .superRefine((origins, ctx) => {
+    if (origins.length === 0) ctx.addIssue({ code: 'custom', message: 'must list at least one origin' });
+    for (const o of origins) {
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(o);
+      } catch {
+        // reported below
+      }
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== o.toLowerCase().replace(/\/$/, '')) {
+        ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like https://example.com` });
+      }
+    }
+  })
+  .transform((origins) => origins.map((o) => o.toLowerCase().replace(/\/$/, '')));
+
 const envSchema = z.object({
   PORT: intString(0, 65535).default(1234),
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
@@ -39,11 +86,19 @@ const envSchema = z.object({
   ROOM_IDLE_MS: intString(0, 24 * 60 * 60 * 1000).default(10_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   MAX_MESSAGE_BYTES: intString(1024, 512 * MiB).default(16 * MiB),
+  MAX_BOARD_BYTES: intString(1024, 4096 * MiB).default(DEFAULT_LIMITS.maxBoardBytes),
+  MAX_AWARENESS_STATE_BYTES: intString(64, 1 * MiB).default(DEFAULT_LIMITS.maxAwarenessStateBytes),
+  RATE_LIMIT_MESSAGES_PER_SEC: intString(1, 1_000_000).default(DEFAULT_LIMITS.rateLimitMessagesPerSec),
+  RATE_LIMIT_BYTES_PER_SEC: intString(1024, 4096 * MiB).default(DEFAULT_LIMITS.rateLimitBytesPerSec),
+  MAX_CONNECTIONS_PER_BOARD: intString(1, 1_000_000).default(DEFAULT_LIMITS.maxConnectionsPerBoard),
+  MAX_CONNECTIONS_PER_IP: intString(1, 1_000_000).default(DEFAULT_LIMITS.maxConnectionsPerIp),
+  ALLOWED_ORIGINS: originList.optional(),
+  DRAIN_MS: intString(0, 60_000).default(DEFAULT_LIMITS.drainMs),
 });
 
 export class ConfigError extends Error {}
 
-/** Defaults for the knobs that are not read from the environment. */
+/** Defaults for the knobs that are not read from the environment, plus the limits' defaults. */
 export const DEFAULT_TUNING = {
   heartbeatTickMs: 5_000,
   idleFrameAfterMs: 15_000,
@@ -51,6 +106,7 @@ export const DEFAULT_TUNING = {
   shutdownTimeoutMs: 10_000,
   compactAfterUpdates: 500,
   compactAfterBytes: 1 * MiB,
+  ...DEFAULT_LIMITS,
 } satisfies Partial<Config>;
 
 /** Parses the environment; throws ConfigError with a one-line message naming every bad variable. */
@@ -73,7 +129,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: e.DATA_DIR,
     roomIdleMs: e.ROOM_IDLE_MS,
     logLevel: e.LOG_LEVEL,
-    maxMessageBytes: e.MAX_MESSAGE_BYTES,
     ...DEFAULT_TUNING,
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    maxBoardBytes: e.MAX_BOARD_BYTES,
+    maxAwarenessStateBytes: e.MAX_AWARENESS_STATE_BYTES,
+    rateLimitMessagesPerSec: e.RATE_LIMIT_MESSAGES_PER_SEC,
+    rateLimitBytesPerSec: e.RATE_LIMIT_BYTES_PER_SEC,
+    maxConnectionsPerBoard: e.MAX_CONNECTIONS_PER_BOARD,
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    allowedOrigins: e.ALLOWED_ORIGINS ?? null,
+    drainMs: e.DRAIN_MS,
+    // the drain window must fit inside the shutdown deadline, with time left to flush
+    shutdownTimeoutMs: Math.max(DEFAULT_TUNING.shutdownTimeoutMs, e.DRAIN_MS + 7_000),
   };
 }

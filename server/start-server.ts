@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics/metrics';
 import { SqliteStorage } from './persistence/sqlite';
 import type { Storage } from './persistence/storage';
 import { RoomRegistry } from './rooms/room-registry';
@@ -16,7 +17,7 @@ export interface RunningServer {
   url: string;
   registry: RoomRegistry;
   connectionCount(): number;
-  /** Graceful stop: stop accepting, flush and compact every board, close sockets with 1012. */
+  /** Graceful stop: stop accepting, close sockets with 1012 spread over drainMs, flush and compact every board. */
   close(): Promise<void>;
 }
 
@@ -32,12 +33,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     mkdirSync(config.dataDir, { recursive: true });
     storage = new SqliteStorage(join(config.dataDir, 'commonboard.db'));
   }
-  const registry = new RoomRegistry(storage, config, log);
+  const metrics: Metrics = new Metrics({
+    connections: (): number => transport.connectionCount,
+    boardsLoaded: (): number => registry.loadedCount,
+  });
+  const registry = new RoomRegistry(storage, { ...config, metrics }, log);
   let shuttingDown = false;
+  const readyStorage = storage;
   const http = createServer(
-    createHttpHandler(() => ({ boards: registry.loadedCount, connections: transport.connectionCount, shuttingDown })),
+    createHttpHandler(() => ({ boards: registry.loadedCount, connections: transport.connectionCount, shuttingDown }), {
+      metrics,
+      // '.' is not allowed in board ids, so this reads an index and never a real board
+      checkStorage: async () => void (await readyStorage.load('.readyz')),
+    }),
   );
-  const transport = attachWsTransport(http, registry, config, log);
+  const transport = attachWsTransport(http, registry, config, log, metrics);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -56,10 +66,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       shuttingDown = true;
       log.info('shutting down');
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // staggered 1012s first (sockets are served until their turn), then wait for queued frames
+      await transport.closeAll();
       await transport.drain();
       await registry.flushAll();
-      await transport.closeAll();
       registry.destroyAll();
+      metrics.stop();
       await storage.close();
       http.closeAllConnections();
       await httpClosed;

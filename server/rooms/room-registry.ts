@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../logger';
 import type { Storage } from '../persistence/storage';
-import { Room, type CompactionPolicy } from './room';
+import { Room, type RoomPolicy } from './room';
 
 interface Entry {
   room: Room;
@@ -13,7 +13,7 @@ interface Entry {
   idleTimer: NodeJS.Timeout | null;
 }
 
-export interface RegistryOptions extends CompactionPolicy {
+export interface RegistryOptions extends RoomPolicy {
   roomIdleMs: number;
 }
 

@@ -2,7 +2,6 @@
  * Binds one connection to its board: frames are processed strictly in order, and those arriving
  * while the board loads wait in the same queue. Nothing thrown here escapes to the socket.
  */
-import { CloseCode } from '../../lib/protocol/close-codes';
 import type { Logger } from '../logger';
 import { MalformedMessageError, type Peer, type Room } from './room';
 import type { RoomRegistry } from './room-registry';
@@ -36,16 +35,16 @@ export function openSession(registry: RoomRegistry, boardId: string, peer: Peer,
 
   // Frames that arrived before the socket closed are still handled: a client that edits and
   // leaves at once must not lose the edit. The room ignores awareness from peers that left.
-  const handle = async (frame: Uint8Array): Promise<void> => {
+  const handle = async (frame: Uint8Array, receivedAt: number): Promise<void> => {
     const room = await roomReady;
     if (!room || rejected) return;
     try {
-      await room.receive(peer, frame);
+      await room.receive(peer, frame, receivedAt);
     } catch (err) {
       rejected = true;
       if (err instanceof MalformedMessageError) {
         log.warn({ boardId, conn: peer.id, reason: err.message, bytes: frame.byteLength }, 'malformed message');
-        peer.close(CloseCode.MalformedMessage, 'malformed message');
+        peer.close(err.closeCode, err.closeReason);
       } else {
         log.error({ err, boardId, conn: peer.id }, 'message handling failed');
         peer.close(1011, 'internal error');
@@ -55,7 +54,8 @@ export function openSession(registry: RoomRegistry, boardId: string, peer: Peer,
 
   return {
     receive(frame) {
-      queue = queue.then(() => handle(frame));
+      const receivedAt = performance.now();
+      queue = queue.then(() => handle(frame, receivedAt));
     },
     closed() {
       void roomReady.then((room) => room?.leave(peer));

@@ -1,5 +1,10 @@
-/** Plain HTTP on the sync port: health for probes and the web app; everything else is 404. */
+/**
+ * Plain HTTP on the sync port: /healthz (process up), /readyz (storage reachable and not shutting
+ * down: 503 otherwise, so a load balancer stops sending joins during a drain) and /metrics
+ * (Prometheus text). Everything else is 404; methods other than GET/HEAD/OPTIONS are 405.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Metrics } from '../metrics/metrics';
 
 export interface HealthInfo {
   boards: number;
@@ -7,41 +12,101 @@ export interface HealthInfo {
   shuttingDown: boolean;
 }
 
+export interface HttpOptions {
+  metrics?: Metrics | null;
+  /** Resolves if storage answers; rejects (or times out) otherwise. */
+  checkStorage?: () => Promise<void>;
+}
+
 const CORS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
 };
 
-function sendJson(res: ServerResponse, status: number, body: unknown, head = false): void {
-  const json = JSON.stringify(body);
+/** A probe must answer even if storage hangs. */
+const READY_TIMEOUT_MS = 2_000;
+/** Longer request targets are refused before any parsing. */
+const MAX_URL_LENGTH = 2_048;
+
+function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
   res.writeHead(status, {
     ...CORS,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(json),
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
   });
-  res.end(head ? undefined : json);
+  res.end(head ? undefined : body);
 }
 
-export function createHttpHandler(health: () => HealthInfo) {
+function sendJson(res: ServerResponse, status: number, body: unknown, head = false): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), head);
+}
+
+async function storageReady(check: (() => Promise<void>) | undefined): Promise<string | null> {
+  if (!check) return null;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('storage check timed out')), READY_TIMEOUT_MS);
+      }),
+    ]);
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createHttpHandler(health: () => HealthInfo, options: HttpOptions = {}) {
   const startedAt = Date.now();
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = req.url ?? '/';
+    if (url.length > MAX_URL_LENGTH) {
+      sendJson(res, 414, { error: 'request target too long' });
+      return;
+    }
+    const path = url.split('?')[0];
+    const head = req.method === 'HEAD';
     if (req.method === 'OPTIONS') {
       res.writeHead(204, { ...CORS, 'Access-Control-Max-Age': '86400' });
       res.end();
       return;
     }
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+    if (req.method !== 'GET' && !head) {
+      res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+      sendJson(res, 405, { error: 'method not allowed' });
+      return;
+    }
+    if (path === '/healthz') {
       const info = health();
       sendJson(
         res,
         info.shuttingDown ? 503 : 200,
         { status: info.shuttingDown ? 'shutting-down' : 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000), ...info },
-        req.method === 'HEAD',
+        head,
       );
       return;
     }
-    sendJson(res, 404, { error: 'not found' }, req.method === 'HEAD');
+    if (path === '/readyz') {
+      void (async () => {
+        if (health().shuttingDown) return sendJson(res, 503, { status: 'shutting-down' }, head);
+        const problem = await storageReady(options.checkStorage);
+        if (problem) return sendJson(res, 503, { status: 'storage-unavailable', error: problem }, head);
+        sendJson(res, 200, { status: 'ready' }, head);
+      })();
+      return;
+    }
+    if (path === '/metrics' && options.metrics) {
+      const registry = options.metrics.registry;
+      registry.metrics().then(
+        (text) => send(res, 200, registry.contentType, text, head),
+        (err: unknown) => sendJson(res, 500, { error: `metrics failed: ${String(err)}` }, head),
+      );
+      return;
+    }
+    sendJson(res, 404, { error: 'not found' }, head);
   };
 }

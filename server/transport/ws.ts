@@ -5,6 +5,10 @@
  * Liveness uses ONE server-wide interval: ws ping/pong finds dead peers, and sockets that were
  * sent nothing for idleFrameAfterMs get the 3-byte empty awareness update, because a y-websocket
  * v3 client reconnects after 30 s without a message (protocol pongs don't count for it).
+ *
+ * Limits (server/limits): Origin allow-list and connection caps are checked right after the
+ * upgrade; each frame passes the connection's token buckets (4529 when over). On shutdown the
+ * 1012 closes are spread over drainMs so clients, which reconnect without jitter, come back spread.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,7 +16,10 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isBoardId } from '../../lib/board-id';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import type { Config } from '../config';
+import { AdmissionControl } from '../limits/admission';
+import { ConnectionRateLimiter } from '../limits/token-bucket';
 import type { Logger } from '../logger';
+import type { ErrorKind, Metrics } from '../metrics/metrics';
 import { HEARTBEAT_FRAME } from '../protocol/messages';
 import type { Peer } from '../rooms/room';
 import type { RoomRegistry } from '../rooms/room-registry';
@@ -20,8 +27,26 @@ import { openSession, type Session } from '../rooms/session';
 
 type TransportConfig = Pick<
   Config,
-  'maxMessageBytes' | 'heartbeatTickMs' | 'idleFrameAfterMs' | 'pingIntervalMs' | 'shutdownTimeoutMs'
+  | 'maxMessageBytes'
+  | 'heartbeatTickMs'
+  | 'idleFrameAfterMs'
+  | 'pingIntervalMs'
+  | 'shutdownTimeoutMs'
+  | 'rateLimitMessagesPerSec'
+  | 'rateLimitBytesPerSec'
+  | 'maxConnectionsPerBoard'
+  | 'maxConnectionsPerIp'
+  | 'allowedOrigins'
+  | 'drainMs'
 >;
+
+/** Close codes that mean "this client did something wrong", for the errors metric. */
+const ERROR_KIND_BY_CLOSE: ReadonlyMap<number, ErrorKind> = new Map<number, ErrorKind>([
+  [CloseCode.MalformedMessage, 'malformed'],
+  [CloseCode.TooLarge, 'too_large'],
+  [CloseCode.RateLimited, 'rate_limited'],
+  [1011, 'internal'],
+]);
 
 interface Connection {
   peer: SocketPeer;
@@ -50,19 +75,28 @@ class SocketPeer implements Peer {
     readonly id: string,
     private readonly ws: WebSocket,
     private readonly onSend: () => void,
+    private readonly metrics: Metrics | null = null,
   ) {}
 
   send(frame: Uint8Array): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     this.onSend();
+    this.metrics?.frameOut(frame);
     this.ws.send(frame, { binary: true });
   }
 
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = true;
+    const kind = ERROR_KIND_BY_CLOSE.get(code);
+    if (kind) this.metrics?.error(kind);
     this.ws.close(code, reason);
   }
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.byteLength, 0);
+  return data.byteLength;
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -75,7 +109,10 @@ export interface WsTransport {
   readonly connectionCount: number;
   /** Stop taking frames, wait until queued frames are handled (bounded by the caller). */
   drain(): Promise<void>;
-  /** Close every socket with 1012 and wait (bounded) for them to go. */
+  /**
+   * Stop accepting, then close every socket with 1012, spread evenly over drainMs (frames keep
+   * being handled until a socket's turn comes), and wait (bounded) for them to go.
+   */
   closeAll(): Promise<void>;
 }
 
@@ -84,12 +121,16 @@ export function attachWsTransport(
   registry: RoomRegistry,
   config: TransportConfig,
   log: Logger,
+  metrics: Metrics | null = null,
 ): WsTransport {
   // ws itself answers 1009 above maxPayload; leave headroom so ordinary oversize frames get our 4413
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes * 2 });
   const connections = new Map<WebSocket, Connection>();
   let nextId = 1;
   let draining = false;
+  let accepting = true;
+  const admission = new AdmissionControl(config);
+  if (!config.allowedOrigins) log.warn('ALLOWED_ORIGINS is not set: WebSocket connections from any origin are accepted');
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -99,7 +140,7 @@ export function attachWsTransport(
   function onConnection(ws: WebSocket, req: IncomingMessage): void {
     const id = `c${nextId++}`;
     const conn: Connection = {
-      peer: new SocketPeer(id, ws, () => (conn.lastSentAt = Date.now())),
+      peer: new SocketPeer(id, ws, () => (conn.lastSentAt = Date.now()), metrics),
       session: null,
       lastSentAt: Date.now(),
       lastPingAt: 0,
@@ -107,17 +148,30 @@ export function attachWsTransport(
     };
     const boardId = boardIdFromUrl(req.url);
     const remote = req.socket.remoteAddress;
-    ws.on('error', (err) => log.warn({ err, conn: id }, 'socket error'));
+    ws.on('error', (err) => {
+      metrics?.error('socket');
+      log.warn({ err, conn: id }, 'socket error');
+    });
     // never reject at the HTTP upgrade: browsers would see 1006 and retry forever
-    if (draining) {
+    if (draining || !accepting) {
+      metrics?.rejected('draining');
       ws.close(CloseCode.ServiceRestart, 'server restarting');
       return;
     }
     if (!boardId) {
+      metrics?.rejected('invalid_board_id');
       log.info({ conn: id, url: req.url, remote }, 'connection refused: invalid board id');
       conn.peer.close(CloseCode.InvalidBoardId, 'invalid board id');
       return;
     }
+    const admitted = admission.admit(boardId, remote ?? 'unknown', req.headers.origin);
+    if (!admitted.ok) {
+      metrics?.rejected(admitted.reason);
+      log.warn({ conn: id, boardId, remote, origin: req.headers.origin, reason: admitted.reason }, 'connection refused');
+      conn.peer.close(admitted.code, admitted.message);
+      return;
+    }
+    const limiter = new ConnectionRateLimiter(config);
     connections.set(ws, conn);
     conn.session = openSession(registry, boardId, conn.peer, log);
     log.info({ conn: id, boardId, remote }, 'connection open');
@@ -125,7 +179,14 @@ export function attachWsTransport(
     ws.on('pong', () => (conn.awaitingPong = false));
     ws.on('message', (data, isBinary) => {
       if (draining || conn.peer.closed) return;
+      const over = limiter.admit(byteLength(data));
+      if (over) {
+        log.warn({ conn: id, boardId, remote, limit: over }, 'rate limit exceeded');
+        conn.peer.close(CloseCode.RateLimited, 'rate limit exceeded');
+        return;
+      }
       const frame = toBytes(data);
+      metrics?.frameIn(frame);
       if (frame.byteLength > config.maxMessageBytes) {
         log.warn({ conn: id, boardId, bytes: frame.byteLength }, 'frame too large');
         conn.peer.close(CloseCode.TooLarge, 'message too large');
@@ -141,6 +202,7 @@ export function attachWsTransport(
     ws.on('close', (code, reason) => {
       conn.peer.closed = true;
       connections.delete(ws);
+      admitted.release();
       conn.session?.closed();
       log.info({ conn: id, boardId, code, reason: reason.toString() }, 'connection close');
     });
@@ -174,9 +236,26 @@ export function attachWsTransport(
       await Promise.allSettled([...connections.values()].map((c) => c.session?.drained()));
     },
     async closeAll() {
+      accepting = false;
       const open = [...connections.keys()];
       const gone = open.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
-      for (const ws of open) connections.get(ws)?.peer.close(CloseCode.ServiceRestart, 'server restarting');
+      // shuffled so the same clients aren't always first back, then one close every drainMs / n
+      for (let i = open.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [open[i], open[j]] = [open[j], open[i]];
+      }
+      const spacing = open.length > 1 ? config.drainMs / open.length : 0;
+      log.info({ connections: open.length, drainMs: config.drainMs }, 'draining connections');
+      const started = performance.now();
+      for (let i = 0; i < open.length; ) {
+        const wait = i * spacing - (performance.now() - started);
+        // timers are ~1 ms coarse: with many sockets, close the ones that are due in batches
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 10)));
+        const elapsed = performance.now() - started;
+        while (i < open.length && i * spacing <= elapsed) {
+          connections.get(open[i++])?.peer.close(CloseCode.ServiceRestart, 'server restarting');
+        }
+      }
       const timer = new Promise<void>((resolve) => setTimeout(resolve, Math.min(2000, config.shutdownTimeoutMs)).unref());
       await Promise.race([Promise.all(gone), timer]);
       for (const ws of open) if (ws.readyState !== ws.CLOSED) ws.terminate();

@@ -1,0 +1,79 @@
+/**
+ * Awareness ownership for one board. y-protocols lets any client write any client id's presence;
+ * here a connection binds the first client id it announces with a non-null state, and from then
+ * on entries for other ids are DROPPED (not fatal: a buggy client keeps its document sync). An id
+ * that another live connection owns cannot be bound (no hijacking; a reconnecting client whose old
+ * socket still lingers binds once that socket is gone). A state larger than the cap is refused.
+ */
+import * as encoding from 'lib0/encoding';
+import type { AwarenessEntry } from '../protocol/messages';
+
+export interface AwarenessFilterResult {
+  /** Re-encoded update holding only the entries the connection may write, or null if none. */
+  update: Uint8Array | null;
+  dropped: number;
+  /** Set when a state exceeds the cap: the caller closes the connection. */
+  tooLarge: boolean;
+  /** The connection just bound an id that an earlier connection to this board had owned. */
+  rebound: boolean;
+}
+
+/** How many departed client ids are remembered to recognise reconnections. */
+const RECENT_LIMIT = 1024;
+
+export class AwarenessGuard<P> {
+  private readonly owners = new Map<number, P>();
+  private readonly owned = new Map<P, number>();
+  private readonly recentlyLeft = new Set<number>();
+
+  constructor(private readonly maxStateBytes: number) {}
+
+  ownerOf(peer: P): number | undefined {
+    return this.owned.get(peer);
+  }
+
+  filter(peer: P, entries: AwarenessEntry[]): AwarenessFilterResult {
+    const kept: { entry: AwarenessEntry; json: string }[] = [];
+    let dropped = 0;
+    let rebound = false;
+    for (const entry of entries) {
+      let mine = this.owned.get(peer);
+      if (mine === undefined && entry.state !== null && !this.owners.has(entry.clientId)) {
+        mine = entry.clientId;
+        this.owned.set(peer, mine);
+        this.owners.set(mine, peer);
+        rebound = this.recentlyLeft.delete(mine);
+      }
+      if (entry.clientId !== mine) {
+        dropped++; // someone else's id, or a null state for an id this connection doesn't own
+        continue;
+      }
+      const json = JSON.stringify(entry.state);
+      if (Buffer.byteLength(json) > this.maxStateBytes) return { update: null, dropped, tooLarge: true, rebound };
+      kept.push({ entry, json });
+    }
+    if (kept.length === 0) return { update: null, dropped, tooLarge: false, rebound };
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, kept.length);
+    for (const { entry, json } of kept) {
+      encoding.writeVarUint(e, entry.clientId);
+      encoding.writeVarUint(e, entry.clock);
+      encoding.writeVarString(e, json);
+    }
+    return { update: encoding.toUint8Array(e), dropped, tooLarge: false, rebound };
+  }
+
+  /** Forgets the connection; returns the id whose presence must now be removed, if any. */
+  release(peer: P): number | undefined {
+    const id = this.owned.get(peer);
+    if (id === undefined) return undefined;
+    this.owned.delete(peer);
+    this.owners.delete(id);
+    if (this.recentlyLeft.size >= RECENT_LIMIT) {
+      const oldest = this.recentlyLeft.values().next().value;
+      if (oldest !== undefined) this.recentlyLeft.delete(oldest);
+    }
+    this.recentlyLeft.add(id);
+    return id;
+  }
+}

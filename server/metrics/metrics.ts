@@ -1,0 +1,153 @@
+/**
+ * Prometheus metrics, one Registry per server (tests run several servers in one process).
+ * Hot-path counters are bound to their labels once here, so recording a frame allocates nothing.
+ *
+ * commonboard_broadcast_latency_seconds = from the frame's arrival at the socket to the moment its
+ * update was written to the other peers' sockets (queueing + validation + apply + persist).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, Registry, type Counter as CounterT } from 'prom-client';
+
+export const FRAME_TYPES = ['sync_step1', 'sync_step2', 'sync_update', 'awareness', 'auth', 'query_awareness', 'unknown'] as const;
+export type FrameType = (typeof FRAME_TYPES)[number];
+
+export const REJECT_REASONS = ['invalid_board_id', 'origin', 'board_full', 'ip_limit', 'draining', 'unauthorized'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+export const ERROR_KINDS = [
+  'malformed',
+  'too_large',
+  'board_too_large',
+  'rate_limited',
+  'awareness_foreign',
+  'awareness_too_large',
+  'pending_structs',
+  'storage',
+  'internal',
+  'socket',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** Classifies a frame by its first bytes, without decoding it. */
+export function frameType(frame: Uint8Array): FrameType {
+  switch (frame[0]) {
+    case 0:
+      return frame[1] === 0 ? 'sync_step1' : frame[1] === 1 ? 'sync_step2' : frame[1] === 2 ? 'sync_update' : 'unknown';
+    case 1:
+      return 'awareness';
+    case 2:
+      return 'auth';
+    case 3:
+      return 'query_awareness';
+    default:
+      return 'unknown';
+  }
+}
+
+type Bound = Record<FrameType, { messages: CounterT.Internal; bytes: CounterT.Internal }>;
+
+function bind<L extends string>(counter: Counter<L>, values: readonly string[]): Record<string, CounterT.Internal> {
+  return Object.fromEntries(values.map((v) => [v, counter.labels(v)]));
+}
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export interface MetricsSources {
+  connections(): number;
+  boardsLoaded(): number;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly inbound: Bound;
+  private readonly outbound: Bound;
+  private readonly rejects: Record<string, CounterT.Internal>;
+  private readonly errorCounters: Record<string, CounterT.Internal>;
+  readonly applySeconds: Histogram;
+  readonly persistSeconds: Histogram;
+  readonly broadcastSeconds: Histogram;
+  private readonly reconnectCounter: Counter;
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    new Gauge({ name: 'commonboard_connections', help: 'Open WebSocket connections', registers, collect() { this.set(sources.connections()); } });
+    new Gauge({ name: 'commonboard_boards_loaded', help: 'Boards loaded in memory', registers, collect() { this.set(sources.boardsLoaded()); } });
+    const msgIn = new Counter({ name: 'commonboard_messages_in_total', help: 'Frames received, by message type', labelNames: ['type'], registers });
+    const bytesIn = new Counter({ name: 'commonboard_bytes_in_total', help: 'Bytes received, by message type', labelNames: ['type'], registers });
+    const msgOut = new Counter({ name: 'commonboard_messages_out_total', help: 'Frames sent, by message type', labelNames: ['type'], registers });
+    const bytesOut = new Counter({ name: 'commonboard_bytes_out_total', help: 'Bytes sent, by message type', labelNames: ['type'], registers });
+    const pair = (m: Counter<'type'>, b: Counter<'type'>): Bound => {
+      const ms = bind(m, FRAME_TYPES);
+      const bs = bind(b, FRAME_TYPES);
+      return Object.fromEntries(FRAME_TYPES.map((t) => [t, { messages: ms[t], bytes: bs[t] }])) as Bound;
+    };
+    this.inbound = pair(msgIn, bytesIn);
+    this.outbound = pair(msgOut, bytesOut);
+    this.rejects = bind(
+      new Counter({ name: 'commonboard_rejected_connections_total', help: 'Connections closed at admission, by reason', labelNames: ['reason'], registers }),
+      REJECT_REASONS,
+    );
+    this.errorCounters = bind(
+      new Counter({ name: 'commonboard_errors_total', help: 'Errors and refused input, by kind', labelNames: ['kind'], registers }),
+      ERROR_KINDS,
+    );
+    this.reconnectCounter = new Counter({
+      name: 'commonboard_reconnections_total',
+      help: 'Connections whose awareness client id was seen on the same board before (a client coming back)',
+      registers,
+    });
+    this.applySeconds = new Histogram({ name: 'commonboard_update_apply_seconds', help: 'Y.applyUpdate time per client update', buckets: LATENCY_BUCKETS, registers });
+    this.persistSeconds = new Histogram({ name: 'commonboard_update_persist_seconds', help: 'Durable append time per batch of updates', buckets: LATENCY_BUCKETS, registers });
+    this.broadcastSeconds = new Histogram({
+      name: 'commonboard_broadcast_latency_seconds',
+      help: 'Frame received -> resulting update written to the other sockets',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    const loopDelay = this.loopDelay;
+    loopDelay.enable();
+    new Gauge({
+      name: 'commonboard_event_loop_lag_seconds',
+      help: 'Event-loop delay since the last scrape',
+      labelNames: ['quantile'],
+      registers,
+      collect() {
+        // the histogram reports nanoseconds; NaN before the first sample
+        const q = (p: number) => (loopDelay.count > 0 ? loopDelay.percentile(p) / 1e9 : 0);
+        this.labels('0.5').set(q(50));
+        this.labels('0.99').set(q(99));
+        this.labels('1').set(loopDelay.count > 0 ? loopDelay.max / 1e9 : 0);
+        loopDelay.reset();
+      },
+    });
+  }
+
+  frameIn(frame: Uint8Array): void {
+    const c = this.inbound[frameType(frame)];
+    c.messages.inc();
+    c.bytes.inc(frame.byteLength);
+  }
+
+  frameOut(frame: Uint8Array): void {
+    const c = this.outbound[frameType(frame)];
+    c.messages.inc();
+    c.bytes.inc(frame.byteLength);
+  }
+
+  rejected(reason: RejectReason): void {
+    this.rejects[reason].inc();
+  }
+
+  error(kind: ErrorKind): void {
+    this.errorCounters[kind].inc();
+  }
+
+  reconnected(): void {
+    this.reconnectCounter.inc();
+  }
+
+  stop(): void {
+    this.loopDelay.disable();
+  }
+}
