@@ -88,7 +88,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
           <div
             role="alert"
             data-testid="refused-banner"
-            className="absolute bottom-4 left-1/2 -translate-x-1/2 rounded-lg border border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800 shadow"
+            className="absolute bottom-4 left-1/2 w-max max-w-[90%] -translate-x-1/2 rounded-lg border border-red-200 bg-red-50 px-4 py-2 text-sm text-red-800 shadow"
           >
             The server refused this board{refusal?.reason ? `: ${refusal.reason}` : ''}. Editing is disabled.
           </div>
