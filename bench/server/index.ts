@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     throw err;
   }
   installCleanup();
+  const startedAt = new Date().toISOString();
   const targets = o.targets.filter((t) => {
     if (targetAvailable(t)) return true;
     log(`target ${t} is not available (missing entry point); skipped`);
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     killAllTargets();
   }
   const header =
-    `Commonboard server bench ${new Date().toISOString()}  |  ${command}\n` +
+    `Commonboard server bench ${startedAt}  |  ${command}\n` +
     `machine: ${machine.nproc} cpus (${machine.cpu}), ${machine.memGiB} GiB, node ${machine.node}; ` +
     `generator: ${o.workers} worker threads on the same machine; capacity limit p99 < ${CAPACITY_P99_MS} ms`;
   console.log(renderTable(header, targets, sections));
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
       return 'unknown';
     }
   })();
-  writeFileSync(out, JSON.stringify({ command, startedAt: new Date().toISOString(), gitRev: rev, machine, options: o, targets, results, table: sections }, null, 2));
+  writeFileSync(out, JSON.stringify({ command, startedAt, finishedAt: new Date().toISOString(), gitRev: rev, machine, options: o, targets, results, table: sections }, null, 2));
   log(`wrote ${out}`);
 }
 

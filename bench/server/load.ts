@@ -125,7 +125,7 @@ export async function runLoad(pool: WorkerPool, name: TargetName, p: LoadParams)
     };
   } finally {
     await pool.all('closed', { cmd: 'close' }).catch(() => undefined);
-    await target.stop();
+    await target.stop(p.cpuProfDir ? 30_000 : 5_000); // the profile is lost if we have to SIGKILL
   }
 }
 

@@ -34,7 +34,7 @@ export function renderTable(header: string, targets: TargetName[], sections: Sec
     for (const n of s.notes) lines.push([`  note: ${n}`]);
   }
   const width0 = Math.max(30, ...lines.filter((l) => l.length > 1).map((l) => l[0].length)) + 2;
-  const colW = Math.max(12, ...cols.map((c) => c.length + 2));
+  const colW = Math.max(12, ...cols.map((c) => c.length + 2), ...lines.flatMap((l) => l.slice(1).map((c) => c.length + 2)));
   const head = 'metric'.padEnd(width0) + cols.map((c) => c.padStart(colW)).join('');
   const rule = '-'.repeat(head.length);
   const body = lines.map((l) => (l.length === 1 ? l[0] : l[0].padEnd(width0) + l.slice(1).map((c) => c.padStart(colW)).join('')));

@@ -75,6 +75,8 @@ export interface JoinMetrics {
   syncMs: Summary;
   allSyncedMs: number;
   serverCpuPct: number;
+  /** The storm is usually bound by the clients decoding the board, not by the server. */
+  generatorCpuPct: number;
   peakRssKB: number;
   serverAlive: boolean;
 }
@@ -89,6 +91,8 @@ export async function runJoinStorm(pool: WorkerPool, name: TargetName, o: Option
     );
     const startAt = wallNow() + 300;
     const cpu = new CpuWindow(target);
+    const gen0 = process.cpuUsage();
+    const t0 = performance.now();
     const opened = await pool.each(
       'opened',
       shares.map((n) =>
@@ -108,6 +112,8 @@ export async function runJoinStorm(pool: WorkerPool, name: TargetName, o: Option
       ),
     );
     const serverCpuPct = cpu.percent();
+    const gen = process.cpuUsage(gen0);
+    const generatorCpuPct = ((gen.user + gen.system) / 1000 / (performance.now() - t0)) * 100;
     const counts = opened.flatMap((x) => x.shapeCounts);
     return {
       boardBytes: prepared.bytes,
@@ -118,6 +124,7 @@ export async function runJoinStorm(pool: WorkerPool, name: TargetName, o: Option
       syncMs: summarize(opened.flatMap((x) => x.syncMs)),
       allSyncedMs: Math.max(...opened.map((x) => x.lastSyncedAt)) - startAt,
       serverCpuPct,
+      generatorCpuPct,
       peakRssKB: target.memory().peakKB,
       serverAlive: target.alive,
     };
