@@ -4,6 +4,11 @@
  * on entries for other ids are DROPPED (not fatal: a buggy client keeps its document sync). An id
  * that another live connection owns cannot be bound (no hijacking; a reconnecting client whose old
  * socket still lingers binds once that socket is gone). A state larger than the cap is refused.
+ *
+ * Clocks: removing a departed client's state bumps its clock on the server, and a y-websocket
+ * client that reconnects re-sends its state with its old clock, which y-protocols would ignore
+ * (presence missing until two renewals later). So on binding, the connection gets an offset that
+ * lifts its clocks above the server's, applied to every entry it sends afterwards.
  */
 import * as encoding from 'lib0/encoding';
 import type { AwarenessEntry } from '../protocol/messages';
@@ -23,34 +28,36 @@ const RECENT_LIMIT = 1024;
 
 export class AwarenessGuard<P> {
   private readonly owners = new Map<number, P>();
-  private readonly owned = new Map<P, number>();
+  private readonly owned = new Map<P, { id: number; clockOffset: number }>();
   private readonly recentlyLeft = new Set<number>();
 
   constructor(private readonly maxStateBytes: number) {}
 
   ownerOf(peer: P): number | undefined {
-    return this.owned.get(peer);
+    return this.owned.get(peer)?.id;
   }
 
-  filter(peer: P, entries: AwarenessEntry[]): AwarenessFilterResult {
+  /** `serverClock(id)` is the clock the server's Awareness holds for an id (undefined if never seen). */
+  filter(peer: P, entries: AwarenessEntry[], serverClock: (clientId: number) => number | undefined): AwarenessFilterResult {
     const kept: { entry: AwarenessEntry; json: string }[] = [];
     let dropped = 0;
     let rebound = false;
     for (const entry of entries) {
       let mine = this.owned.get(peer);
       if (mine === undefined && entry.state !== null && !this.owners.has(entry.clientId)) {
-        mine = entry.clientId;
+        const known = serverClock(entry.clientId);
+        mine = { id: entry.clientId, clockOffset: known !== undefined && known >= entry.clock ? known + 1 - entry.clock : 0 };
         this.owned.set(peer, mine);
-        this.owners.set(mine, peer);
-        rebound = this.recentlyLeft.delete(mine);
+        this.owners.set(mine.id, peer);
+        rebound = this.recentlyLeft.delete(mine.id);
       }
-      if (entry.clientId !== mine) {
+      if (entry.clientId !== mine?.id) {
         dropped++; // someone else's id, or a null state for an id this connection doesn't own
         continue;
       }
       const json = JSON.stringify(entry.state);
       if (Buffer.byteLength(json) > this.maxStateBytes) return { update: null, dropped, tooLarge: true, rebound };
-      kept.push({ entry, json });
+      kept.push({ entry: { ...entry, clock: entry.clock + mine.clockOffset }, json });
     }
     if (kept.length === 0) return { update: null, dropped, tooLarge: false, rebound };
     const e = encoding.createEncoder();
@@ -65,7 +72,7 @@ export class AwarenessGuard<P> {
 
   /** Forgets the connection; returns the id whose presence must now be removed, if any. */
   release(peer: P): number | undefined {
-    const id = this.owned.get(peer);
+    const id = this.owned.get(peer)?.id;
     if (id === undefined) return undefined;
     this.owned.delete(peer);
     this.owners.delete(id);

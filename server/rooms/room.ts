@@ -144,7 +144,7 @@ export class Room {
         return;
       case 'awareness': {
         if (!this.peers.has(peer)) return; // left already: don't resurrect its presence
-        const result = this.awarenessGuard.filter(peer, msg.entries);
+        const result = this.awarenessGuard.filter(peer, msg.entries, (id) => this.awareness.meta.get(id)?.clock);
         const metrics = this.policy.metrics;
         if (result.tooLarge) {
           metrics?.error('awareness_too_large');
