@@ -1,13 +1,16 @@
 /** Entry point: `npm run server` or `node --import tsx server/index.ts`. */
+import { AuthSecretError, loadAuthSecret } from '../lib/auth/secret';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { startServer } from './start-server';
 
 let config: Config;
+let authSecret: Uint8Array;
 try {
   config = loadConfig(process.env);
+  authSecret = loadAuthSecret(process.env, config.dataDir);
 } catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
+  if (!(err instanceof ConfigError) && !(err instanceof AuthSecretError)) throw err;
   console.error(err.message);
   process.exit(1);
 }
@@ -15,7 +18,7 @@ try {
 const log = createLogger(config.logLevel);
 
 try {
-  const server = await startServer(config, { logger: log });
+  const server = await startServer(config, { logger: log, authSecret });
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

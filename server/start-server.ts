@@ -3,12 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { loadAuthSecret } from '../lib/auth/secret';
+import { BoardAuth } from './auth/board-auth';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics/metrics';
 import { SqliteStorage } from './persistence/sqlite';
 import type { Storage } from './persistence/storage';
 import { RoomRegistry } from './rooms/room-registry';
+import { createApiHandler } from './transport/api';
 import { createHttpHandler } from './transport/http';
 import { attachWsTransport } from './transport/ws';
 
@@ -24,6 +27,8 @@ export interface RunningServer {
 export interface StartOptions {
   logger?: Logger;
   storage?: Storage;
+  /** Token signing key; default: AUTH_SECRET or DATA_DIR/auth-secret (see lib/auth/secret.ts). */
+  authSecret?: Uint8Array;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -38,16 +43,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     boardsLoaded: (): number => registry.loadedCount,
   });
   const registry = new RoomRegistry(storage, { ...config, metrics }, log);
+  const authSecret = options.authSecret ?? loadAuthSecret({ AUTH_SECRET: process.env.AUTH_SECRET }, config.dataDir);
+  const auth = new BoardAuth(authSecret, storage, log);
+  const api = createApiHandler({ secret: authSecret, storage, auth, log });
   let shuttingDown = false;
   const readyStorage = storage;
-  const http = createServer(
-    createHttpHandler(() => ({ boards: registry.loadedCount, connections: transport.connectionCount, shuttingDown }), {
+  const httpHandler = createHttpHandler(
+    () => ({ boards: registry.loadedCount, connections: transport.connectionCount, shuttingDown }),
+    {
       metrics,
       // '.' is not allowed in board ids, so this reads an index and never a real board
       checkStorage: async () => void (await readyStorage.load('.readyz')),
-    }),
+    },
   );
-  const transport = attachWsTransport(http, registry, config, log, metrics);
+  // /api/* is the internal link API (service token); the rest is health and metrics
+  const http = createServer((req, res) => api(req, res) || httpHandler(req, res));
+  const transport = attachWsTransport(http, registry, config, log, metrics, auth);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -65,9 +76,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     closing ??= (async () => {
       shuttingDown = true;
       log.info('shutting down');
-      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
-      // staggered 1012s first (sockets are served until their turn), then wait for queued frames
+      // staggered 1012s first (sockets are served until their turn), then wait for queued frames;
+      // the port stays open meanwhile so /readyz can say 503 and late joiners get a clean 1012
       await transport.closeAll();
+      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       await transport.drain();
       await registry.flushAll();
       registry.destroyAll();

@@ -7,9 +7,9 @@
  * per commit. That is the guarantee the sync server promises (and tests with kill -9).
  */
 import Database from 'better-sqlite3';
-import type { Storage, StoredBoard } from './storage';
+import type { BoardLinks, LinkKind, Storage, StoredBoard } from './storage';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 /** Older snapshots are kept for recovery from a state that later fails to load (yjs #417). */
 const SNAPSHOTS_KEPT = 3;
 
@@ -30,6 +30,17 @@ const MIGRATIONS: Record<number, string> = {
       PRIMARY KEY (board_id, seq_upto)
     ) WITHOUT ROWID;
   `,
+  // share links: capability secrets per board (kind 'edit' | 'view'), rotated by bumping version
+  2: `
+    CREATE TABLE board_links (
+      board_id TEXT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('edit', 'view')),
+      key TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      ts INTEGER NOT NULL,
+      PRIMARY KEY (board_id, kind)
+    ) WITHOUT ROWID;
+  `,
 };
 
 function migrate(db: Database.Database): void {
@@ -45,6 +56,19 @@ function migrate(db: Database.Database): void {
   }
 }
 
+interface LinkRow {
+  kind: LinkKind;
+  key: string;
+  version: number;
+}
+
+function toLinks(rows: LinkRow[]): BoardLinks | null {
+  const edit = rows.find((r) => r.kind === 'edit');
+  const view = rows.find((r) => r.kind === 'view');
+  if (!edit || !view) return null;
+  return { edit: { key: edit.key, version: edit.version }, view: { key: view.key, version: view.version } };
+}
+
 interface SnapshotRow {
   seq_upto: number;
   state: Buffer;
@@ -55,6 +79,8 @@ export class SqliteStorage implements Storage {
   private readonly stmt;
   private readonly appendTx;
   private readonly compactTx;
+  private readonly createLinksTx;
+  private readonly rotateLinkTx;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -87,7 +113,26 @@ export class SqliteStorage implements Storage {
         `DELETE FROM snapshots WHERE board_id = ? AND seq_upto NOT IN (
            SELECT seq_upto FROM snapshots WHERE board_id = ? ORDER BY seq_upto DESC LIMIT ?)`,
       ),
+      links: this.db.prepare<[string], LinkRow>('SELECT kind, key, version FROM board_links WHERE board_id = ?'),
+      insertLink: this.db.prepare<[string, LinkKind, string, number]>(
+        'INSERT OR IGNORE INTO board_links (board_id, kind, key, version, ts) VALUES (?, ?, ?, 1, ?)',
+      ),
+      rotateLink: this.db.prepare<[string, number, string, LinkKind]>(
+        'UPDATE board_links SET key = ?, version = version + 1, ts = ? WHERE board_id = ? AND kind = ?',
+      ),
     };
+
+    this.createLinksTx = this.db.transaction((boardId: string, keys: { edit: string; view: string }) => {
+      const ts = Date.now();
+      this.stmt.insertLink.run(boardId, 'edit', keys.edit, ts);
+      this.stmt.insertLink.run(boardId, 'view', keys.view, ts);
+      return toLinks(this.stmt.links.all(boardId));
+    });
+
+    this.rotateLinkTx = this.db.transaction((boardId: string, kind: LinkKind, newKey: string) => {
+      this.stmt.rotateLink.run(newKey, Date.now(), boardId, kind);
+      return toLinks(this.stmt.links.all(boardId));
+    });
 
     this.appendTx = this.db.transaction((boardId: string, updates: Uint8Array[]): number => {
       let seq = this.lastSeq(boardId);
@@ -133,6 +178,20 @@ export class SqliteStorage implements Storage {
 
   async compact(boardId: string, state: Uint8Array, uptoSeq: number): Promise<void> {
     this.compactTx(boardId, state, uptoSeq);
+  }
+
+  async getBoardLinks(boardId: string): Promise<BoardLinks | null> {
+    return toLinks(this.stmt.links.all(boardId));
+  }
+
+  async createBoardLinks(boardId: string, keys: { edit: string; view: string }): Promise<BoardLinks> {
+    const links = this.createLinksTx(boardId, keys);
+    if (!links) throw new Error(`board ${boardId} has only one of its two links`);
+    return links;
+  }
+
+  async rotateBoardLink(boardId: string, kind: LinkKind, newKey: string): Promise<BoardLinks | null> {
+    return this.rotateLinkTx(boardId, kind, newKey);
   }
 
   async close(): Promise<void> {

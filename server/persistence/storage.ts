@@ -17,6 +17,20 @@ export interface StoredBoard {
   tailBytes: number;
 }
 
+/** A share link's capability secret; `version` goes up by one on every rotation. */
+export interface BoardLink {
+  key: string;
+  version: number;
+}
+
+/** The two share links of a board: opening the edit link gives `editor`, the view link `viewer`. */
+export interface BoardLinks {
+  edit: BoardLink;
+  view: BoardLink;
+}
+
+export type LinkKind = keyof BoardLinks;
+
 export interface Storage {
   load(boardId: string): Promise<StoredBoard>;
   /**
@@ -26,5 +40,11 @@ export interface Storage {
   appendUpdates(boardId: string, updates: Uint8Array[]): Promise<number>;
   /** Stores `state` as a snapshot covering seq <= uptoSeq and drops those log entries. */
   compact(boardId: string, state: Uint8Array, uptoSeq: number): Promise<void>;
+  /** The board's share links, or null if it has none (never created through the API). */
+  getBoardLinks(boardId: string): Promise<BoardLinks | null>;
+  /** Creates both links at version 1 unless they exist; returns what is stored (idempotent). */
+  createBoardLinks(boardId: string, keys: { edit: string; view: string }): Promise<BoardLinks>;
+  /** Replaces one link's key and bumps its version; null if the board has no links. */
+  rotateBoardLink(boardId: string, kind: LinkKind, newKey: string): Promise<BoardLinks | null>;
   close(): Promise<void>;
 }

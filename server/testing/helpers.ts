@@ -1,5 +1,6 @@
 /** Test helpers: real servers (in-process or child process), real y-websocket clients, polling. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,6 +8,8 @@ import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import type { Role } from '../../lib/auth/token';
+import { boardIdFromUrl } from '../transport/ws';
 import { DEFAULT_TUNING, type Config } from '../config';
 import { createLogger } from '../logger';
 import { startServer, type RunningServer } from '../start-server';
@@ -15,6 +18,41 @@ import { startServer, type RunningServer } from '../start-server';
 process.setMaxListeners(100);
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/** Every test server signs with this (AUTH_SECRET for child processes). */
+export const TEST_AUTH_SECRET = 'test-only-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export interface TestTokenOptions {
+  role?: Role;
+  name?: string;
+  /** Share-link version (omit for an operator token). */
+  lv?: number;
+  /** Seconds from now; negative = already expired. */
+  expiresIn?: number;
+  secret?: string;
+}
+
+/**
+ * A board token signed here with node:crypto, independently of lib/auth (which the server verifies
+ * with), so the tests also pin the wire format: HS256 JWT, iss "commonboard", aud "commonboard:board".
+ */
+export function testToken(boardId: string, options: TestTokenOptions = {}): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: Record<string, unknown> = {
+    board: boardId,
+    role: options.role ?? 'editor',
+    name: options.name ?? 'test',
+    iss: 'commonboard',
+    aud: 'commonboard:board',
+    iat: now,
+    exp: now + (options.expiresIn ?? 600),
+  };
+  if (options.lv !== undefined) payload.lv = options.lv;
+  const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const body = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc(payload)}`;
+  const sig = createHmac('sha256', options.secret ?? TEST_AUTH_SECRET).update(body).digest('base64url');
+  return `${body}.${sig}`;
+}
 
 export function makeTempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'commonboard-test-'));
@@ -37,7 +75,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
 /** Starts the server in this process on a free port. */
 export async function startTestServer(dataDir: string, overrides: Partial<Config> = {}): Promise<RunningServer> {
   const config = testConfig(dataDir, overrides);
-  return startServer(config, { logger: createLogger(config.logLevel) });
+  return startServer(config, { logger: createLogger(config.logLevel), authSecret: new TextEncoder().encode(TEST_AUTH_SECRET) });
 }
 
 export interface ChildServer {
@@ -53,7 +91,7 @@ export interface ChildServer {
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', AUTH_SECRET: TEST_AUTH_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logLines: string[] = [];
@@ -84,9 +122,18 @@ export interface TestClient {
   destroy(): void;
 }
 
-/** A stock y-websocket client; BroadcastChannel off so peers in this process only meet via the server. */
-export function connectClient(url: string, boardId: string, doc: Y.Doc = new Y.Doc()): TestClient {
+/**
+ * A stock y-websocket client; BroadcastChannel off so peers in this process only meet via the server.
+ * It connects with an editor token for the board unless `token` is given (null = no token).
+ */
+export function connectClient(
+  url: string,
+  boardId: string,
+  doc: Y.Doc = new Y.Doc(),
+  { token = testToken(boardId) }: { token?: string | null } = {},
+): TestClient {
   const provider = new WebsocketProvider(url, boardId, doc, {
+    params: token === null ? {} : { token },
     // ws implements the browser WebSocket API the provider expects
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
@@ -121,9 +168,12 @@ export interface RawClient {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-/** A bare socket for sending hand-made frames. */
+/** A bare socket for sending hand-made frames; adds an editor token for the board unless the URL has one. */
 export function rawClient(url: string): RawClient {
-  const ws = new WebSocket(url);
+  const parsed = new URL(url);
+  const boardId = boardIdFromUrl(parsed.pathname);
+  if (!parsed.searchParams.has('token') && boardId) parsed.searchParams.set('token', testToken(boardId));
+  const ws = new WebSocket(boardId ? parsed.toString() : url);
   const messages: Uint8Array[] = [];
   ws.on('message', (data: Buffer) => messages.push(new Uint8Array(data)));
   const opened = new Promise<void>((res, rej) => {

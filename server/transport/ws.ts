@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isBoardId } from '../../lib/board-id';
 import { CloseCode } from '../../lib/protocol/close-codes';
+import { isDocumentWrite, tokenFromUrl, type AuthResult, type BoardAuth } from '../auth/board-auth';
 import type { Config } from '../config';
 import { AdmissionControl } from '../limits/admission';
 import { ConnectionRateLimiter } from '../limits/token-bucket';
@@ -56,7 +57,7 @@ interface Connection {
   awaitingPong: boolean;
 }
 
-/** Path -> board id, or null. The query string is ignored (later: ?token=). */
+/** Path -> board id, or null. The query string (?token=) is read by server/auth. */
 export function boardIdFromUrl(url: string | undefined): string | null {
   const path = (url ?? '').split('?')[0];
   if (!path.startsWith('/')) return null;
@@ -122,6 +123,8 @@ export function attachWsTransport(
   config: TransportConfig,
   log: Logger,
   metrics: Metrics | null = null,
+  /** Token check per connection (server/auth); null = everyone is an editor (embedding/tests only). */
+  auth: BoardAuth | null = null,
 ): WsTransport {
   // ws itself answers 1009 above maxPayload; leave headroom so ordinary oversize frames get our 4413
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes * 2 });
@@ -134,10 +137,19 @@ export function attachWsTransport(
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+    // authorized before the upgrade completes, so no frame can arrive before the role is known
+    const boardId = boardIdFromUrl(req.url);
+    const authorized = auth && boardId ? auth.authorize(boardId, tokenFromUrl(req.url)) : Promise.resolve(null);
+    authorized.then(
+      (result) => wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, result)),
+      (err: unknown) => {
+        log.error({ err, url: req.url }, 'authorization failed');
+        socket.destroy();
+      },
+    );
   });
 
-  function onConnection(ws: WebSocket, req: IncomingMessage): void {
+  function onConnection(ws: WebSocket, req: IncomingMessage, authResult: AuthResult | null): void {
     const id = `c${nextId++}`;
     const conn: Connection = {
       peer: new SocketPeer(id, ws, () => (conn.lastSentAt = Date.now()), metrics),
@@ -164,6 +176,13 @@ export function attachWsTransport(
       conn.peer.close(CloseCode.InvalidBoardId, 'invalid board id');
       return;
     }
+    if (authResult && !authResult.ok) {
+      metrics?.rejected('unauthorized');
+      log.info({ conn: id, boardId, remote, code: authResult.code, reason: authResult.reason }, 'connection refused: unauthorized');
+      conn.peer.close(authResult.code, authResult.reason);
+      return;
+    }
+    const grant = authResult?.grant ?? null;
     const admitted = admission.admit(boardId, remote ?? 'unknown', req.headers.origin);
     if (!admitted.ok) {
       metrics?.rejected(admitted.reason);
@@ -173,8 +192,9 @@ export function attachWsTransport(
     }
     const limiter = new ConnectionRateLimiter(config);
     connections.set(ws, conn);
+    const untrack = auth && grant ? auth.track(grant, conn.peer) : () => {};
     conn.session = openSession(registry, boardId, conn.peer, log);
-    log.info({ conn: id, boardId, remote }, 'connection open');
+    log.info({ conn: id, boardId, remote, role: grant?.role ?? 'editor' }, 'connection open');
 
     ws.on('pong', () => (conn.awaitingPong = false));
     ws.on('message', (data, isBinary) => {
@@ -197,12 +217,19 @@ export function attachWsTransport(
         conn.peer.close(CloseCode.MalformedMessage, 'binary frames only');
         return;
       }
+      // viewers: document writes are dropped (never applied, stored or relayed); their stock client
+      // sends step 2 on every connect, so this is not a reason to close. Awareness still flows.
+      if (auth && grant?.role === 'viewer' && isDocumentWrite(frame)) {
+        auth.droppedViewerWrites++;
+        return;
+      }
       conn.session?.receive(frame);
     });
     ws.on('close', (code, reason) => {
       conn.peer.closed = true;
       connections.delete(ws);
       admitted.release();
+      untrack();
       conn.session?.closed();
       log.info({ conn: id, boardId, code, reason: reason.toString() }, 'connection close');
     });

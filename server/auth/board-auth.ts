@@ -1,0 +1,110 @@
+/**
+ * Authorization of sync connections. Every connection carries a board token (`?token=`); the
+ * transport calls `authorize` before the WebSocket upgrade completes and, when refused, accepts
+ * and then closes with the returned 44xx code (a 401 at the upgrade would make browsers retry
+ * forever; y-websocket >= 3.1 stops on 4400-4499).
+ *
+ * Close codes: 4401 missing / forged / expired token, or a token minted from a share link that
+ * has since been rotated; 4403 a valid token for another board.
+ *
+ * Link-bound tokens carry `lv`, the link's version when minted; rotating a link bumps the stored
+ * version, closes live connections opened with an older one (`revokeLink`) and makes new
+ * connections with old tokens fail the version check.
+ */
+import { CloseCode } from '../../lib/protocol/close-codes';
+import { verifyBoardToken, type Role } from '../../lib/auth/token';
+import type { Logger } from '../logger';
+import type { LinkKind, Storage } from '../persistence/storage';
+
+export interface Grant {
+  boardId: string;
+  role: Role;
+  name: string;
+  /** The share link the token came from, or null for an operator token (`npm run token`). */
+  link: { kind: LinkKind; version: number } | null;
+}
+
+export type AuthResult = { ok: true; grant: Grant } | { ok: false; code: number; reason: string };
+
+export interface Revocable {
+  close(code: number, reason: string): void;
+}
+
+export const kindForRole = (role: Role): LinkKind => (role === 'editor' ? 'edit' : 'view');
+
+/** The `token` query parameter of a request URL, or null. */
+export function tokenFromUrl(url: string | undefined): string | null {
+  const q = (url ?? '').indexOf('?');
+  if (q < 0) return null;
+  return new URLSearchParams((url ?? '').slice(q + 1)).get('token');
+}
+
+/** True for frames that would change the document: sync step 2 `[0,1,…]` and update `[0,2,…]`. */
+export function isDocumentWrite(frame: Uint8Array): boolean {
+  return frame.length >= 2 && frame[0] === 0 && (frame[1] === 1 || frame[1] === 2);
+}
+
+export class BoardAuth {
+  private readonly live = new Map<string, Set<{ grant: Grant; conn: Revocable }>>();
+  /** Lowest link version still accepted, per `${boardId}/${kind}`, raised by revokeLink. */
+  private readonly minVersion = new Map<string, number>();
+  /** Viewer frames that would have changed the document (dropped, never applied). */
+  droppedViewerWrites = 0;
+
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly storage: Storage,
+    private readonly log: Logger,
+  ) {}
+
+  async authorize(boardId: string, token: string | null): Promise<AuthResult> {
+    const verified = await verifyBoardToken(this.secret, token);
+    if (!verified.ok) {
+      const reason = verified.reason === 'missing' ? 'token required' : verified.reason === 'expired' ? 'token expired' : 'invalid token';
+      return { ok: false, code: CloseCode.Unauthorized, reason };
+    }
+    const { claims } = verified;
+    if (claims.board !== boardId) return { ok: false, code: CloseCode.Forbidden, reason: 'token is for another board' };
+    let link: Grant['link'] = null;
+    if (claims.lv !== undefined) {
+      const kind = kindForRole(claims.role);
+      const links = await this.storage.getBoardLinks(boardId);
+      if (!links || links[kind].version !== claims.lv) return { ok: false, code: CloseCode.Unauthorized, reason: 'link rotated' };
+      link = { kind, version: claims.lv };
+    }
+    return { ok: true, grant: { boardId, role: claims.role, name: claims.name, link } };
+  }
+
+  /** Remembers a live connection so a rotation can close it; returns the forget function. */
+  track(grant: Grant, conn: Revocable): () => void {
+    if (grant.link && grant.link.version < (this.minVersion.get(`${grant.boardId}/${grant.link.kind}`) ?? 0)) {
+      // rotated between authorize() and now
+      conn.close(CloseCode.Unauthorized, 'link rotated');
+      return () => {};
+    }
+    let set = this.live.get(grant.boardId);
+    if (!set) this.live.set(grant.boardId, (set = new Set()));
+    const entry = { grant, conn };
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+      if (set.size === 0 && this.live.get(grant.boardId) === set) this.live.delete(grant.boardId);
+    };
+  }
+
+  /** Closes (4401) live connections opened through an older version of the link; returns how many. */
+  revokeLink(boardId: string, kind: LinkKind, currentVersion: number): number {
+    const key = `${boardId}/${kind}`;
+    this.minVersion.set(key, Math.max(currentVersion, this.minVersion.get(key) ?? 0));
+    let closed = 0;
+    for (const entry of [...(this.live.get(boardId) ?? [])]) {
+      const link = entry.grant.link;
+      if (link && link.kind === kind && link.version < currentVersion) {
+        entry.conn.close(CloseCode.Unauthorized, 'link rotated');
+        closed++;
+      }
+    }
+    this.log.info({ boardId, kind, version: currentVersion, closed }, 'share link rotated');
+    return closed;
+  }
+}
