@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
 import { ROOT, Target } from './target';
+import { tokensFor } from './tokens';
 import { BenchProvider } from './worker-clients';
 
 /** The slice of server/persistence/storage.ts this bench relies on, checked at runtime. */
@@ -101,8 +102,9 @@ export async function runBigBoard(n: number, log: (s: string) => void): Promise<
     await storage.close();
 
     const target = await Target.start('commonboard', { dataDir: dir });
+    const { 'big-b': token } = await tokensFor('commonboard', ['big-b']);
     const join1 = async () => {
-      const client = new BenchProvider(target.url, 'big-b', null);
+      const client = new BenchProvider(target.url, 'big-b', null, token);
       const [ok, ms] = await timed(() => client.whenSynced(120_000));
       const size = client.shapes.size;
       client.destroy();

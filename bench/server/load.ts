@@ -7,6 +7,7 @@ import type { Options } from './options';
 import { splitBoards, type WorkerPool } from './pool';
 import { concatFloat64, summarize, type Summary } from './stats';
 import { CpuWindow, Target, type TargetName } from './target';
+import { tokensFor } from './tokens';
 import { wallNow } from './worker-clients';
 
 export interface LoadParams {
@@ -60,12 +61,14 @@ export async function runLoad(pool: WorkerPool, name: TargetName, p: LoadParams)
     await new Promise((r) => setTimeout(r, 500));
     const baselineRssKB = target.memory().rssKB;
     const boards = boardIds('load', p.boards);
+    const tokens = await tokensFor(name, boards);
     const opened = await pool.each(
       'opened',
       splitBoards(boards, pool.size).map((b) => ({
         cmd: 'open' as const,
         url: target.url,
         boards: b,
+        tokens,
         clientsPerBoard: p.clientsPerBoard,
         mode: 'provider' as const,
         awareness: true,

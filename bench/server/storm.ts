@@ -5,6 +5,7 @@ import { splitBoards, type WorkerPool } from './pool';
 import { summarize, type Summary } from './stats';
 import { CpuWindow, Target, type TargetName } from './target';
 import { boardIds } from './load';
+import { tokensFor } from './tokens';
 import { wallNow } from './worker-clients';
 
 export interface IdleMetrics {
@@ -27,12 +28,15 @@ export async function runIdle(pool: WorkerPool, name: TargetName, o: Options): P
     await new Promise((r) => setTimeout(r, 500));
     const baselineRssKB = target.memory().rssKB;
     const perBoard = Math.max(1, Math.round(o.idleConnections / o.idleBoards));
+    const allBoards = boardIds('idle', o.idleBoards);
+    const tokens = await tokensFor(name, allBoards);
     const opened = await pool.each(
       'opened',
-      splitBoards(boardIds('idle', o.idleBoards), pool.size).map((boards) => ({
+      splitBoards(allBoards, pool.size).map((boards) => ({
         cmd: 'open' as const,
         url: target.url,
         boards,
+        tokens,
         clientsPerBoard: perBoard,
         mode: 'raw' as const,
         awareness: o.idleAwareness,
@@ -85,7 +89,10 @@ export async function runJoinStorm(pool: WorkerPool, name: TargetName, o: Option
   const target = await Target.start(name);
   try {
     const [board] = boardIds('join', 1);
-    const [prepared] = await pool.each('prepared', [{ cmd: 'prepare', url: target.url, board, bytes: o.joinBytes }]);
+    const tokens = await tokensFor(name, [board]);
+    const [prepared] = await pool.each('prepared', [
+      { cmd: 'prepare', url: target.url, board, token: tokens[board], bytes: o.joinBytes },
+    ]);
     const shares = Array.from({ length: pool.size }, (_, i) =>
       Math.floor(o.joinClients / pool.size) + (i < o.joinClients % pool.size ? 1 : 0),
     );
@@ -102,6 +109,7 @@ export async function runJoinStorm(pool: WorkerPool, name: TargetName, o: Option
               cmd: 'open' as const,
               url: target.url,
               boards: [board],
+              tokens,
               clientsPerBoard: n,
               mode: 'provider' as const,
               awareness: true,

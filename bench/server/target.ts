@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BENCH_AUTH_SECRET } from './tokens';
 
 export const TARGET_NAMES = ['commonboard', 'reference'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -106,6 +107,9 @@ export class Target {
       if (!opts.dataDir) tempDirs.add(dataDir);
       env.DATA_DIR = dataDir;
       env.LOG_LEVEL = 'warn';
+      env.AUTH_SECRET = BENCH_AUTH_SECRET;
+      // every bench client comes from 127.0.0.1; the per-IP cap is for real deployments
+      env.MAX_CONNECTIONS_PER_IP = '1000000';
       args = [...profArgs, '--import', 'tsx', 'server/index.ts'];
     }
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -39,12 +39,13 @@ export class BenchProvider {
   private seq = 0;
   private cursorSeq = 0;
 
-  constructor(url: string, readonly board: string, observer: Observer | null) {
+  constructor(url: string, readonly board: string, observer: Observer | null, token?: string) {
     this.shapes = this.doc.getMap('shapes');
     this.provider = new WebsocketProvider(url, board, this.doc, {
       // y-websocket's option type wants the DOM WebSocket constructor; ws is API-compatible here.
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
+      params: token ? { token } : {},
     });
     this.provider.on('connection-close', () => this.disconnects++);
     if (!observer) return;
@@ -132,8 +133,8 @@ export class RawClient {
   closed = false;
   private readonly settled: Promise<boolean>;
 
-  constructor(url: string, board: string, awareness: boolean) {
-    this.ws = new WebSocket(`${url}/${board}`);
+  constructor(url: string, board: string, awareness: boolean, token?: string) {
+    this.ws = new WebSocket(`${url}/${board}${token ? `?token=${encodeURIComponent(token)}` : ''}`);
     this.ws.binaryType = 'nodebuffer';
     let settle: (ok: boolean) => void = () => {};
     this.settled = new Promise((resolve) => (settle = resolve));

@@ -6,6 +6,8 @@ export interface OpenCommand {
   cmd: 'open';
   url: string;
   boards: string[];
+  /** board id -> `?token=` value (Commonboard requires one). */
+  tokens: Record<string, string>;
   clientsPerBoard: number;
   mode: ClientMode;
   /** Raw clients only: publish one awareness state each. Providers always have one. */
@@ -33,6 +35,7 @@ export interface PrepareCommand {
   cmd: 'prepare';
   url: string;
   board: string;
+  token?: string;
   /** Approximate encoded size of the board to write. */
   bytes: number;
 }

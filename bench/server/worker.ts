@@ -60,11 +60,11 @@ async function open(c: OpenCommand): Promise<OpenResult> {
       const started = wallNow();
       let ok: boolean;
       if (c.mode === 'raw') {
-        const client = new RawClient(c.url, board, c.awareness);
+        const client = new RawClient(c.url, board, c.awareness, c.tokens[board]);
         raws.push(client);
         ok = await client.whenSynced(c.syncTimeoutMs);
       } else {
-        const client = new BenchProvider(c.url, board, observer);
+        const client = new BenchProvider(c.url, board, observer, c.tokens[board]);
         providers.push(client);
         const list = byBoard.get(board) ?? [];
         list.push(client);
@@ -179,7 +179,7 @@ async function converge(): Promise<ConvergeResult> {
 }
 
 async function prepare(c: PrepareCommand): Promise<WorkerEvent> {
-  const writer = new BenchProvider(c.url, c.board, null);
+  const writer = new BenchProvider(c.url, c.board, null, c.token);
   if (!(await writer.whenSynced(30_000))) throw new Error('prepare: writer did not sync');
   const shapeBytes = 2000;
   const count = Math.max(1, Math.round(c.bytes / (shapeBytes + 60)));
@@ -195,7 +195,7 @@ async function prepare(c: PrepareCommand): Promise<WorkerEvent> {
     });
     await sleep(0); // let the socket flush between frames
   }
-  const checker = new BenchProvider(c.url, c.board, null);
+  const checker = new BenchProvider(c.url, c.board, null, c.token);
   const deadline = Date.now() + 60_000;
   while (!(checker.provider.synced && checker.shapes.size === count)) {
     if (Date.now() > deadline) throw new Error(`prepare: server holds ${checker.shapes.size}/${count} shapes after 60 s`);
