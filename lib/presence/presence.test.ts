@@ -26,6 +26,11 @@ describe('parsePresence (untrusted awareness states)', () => {
     expect(parsePresence({ user: { name: 'Alice', color: '#e03131' }, cursor: { x: 1, y: 2 } })).toEqual({
       user: { name: 'Alice', color: '#e03131' },
       cursor: { x: 1, y: 2 },
+      view: null,
+      sel: [],
+      act: 'active',
+      spot: false,
+      laser: false,
     });
   });
 
