@@ -41,10 +41,9 @@ type TransportConfig = Pick<
   | 'drainMs'
 >;
 
-/** Close codes that mean "this client did something wrong", for the errors metric. */
+/** Close codes that mean "this client did something wrong", for the errors metric (4413s are counted where detected, by cause). */
 const ERROR_KIND_BY_CLOSE: ReadonlyMap<number, ErrorKind> = new Map<number, ErrorKind>([
   [CloseCode.MalformedMessage, 'malformed'],
-  [CloseCode.TooLarge, 'too_large'],
   [CloseCode.RateLimited, 'rate_limited'],
   [1011, 'internal'],
 ]);
@@ -208,6 +207,7 @@ export function attachWsTransport(
       const frame = toBytes(data);
       metrics?.frameIn(frame);
       if (frame.byteLength > config.maxMessageBytes) {
+        metrics?.error('too_large');
         log.warn({ conn: id, boardId, bytes: frame.byteLength }, 'frame too large');
         conn.peer.close(CloseCode.TooLarge, 'message too large');
         return;

@@ -1,0 +1,49 @@
+/** Environment parsing for the limits: defaults, values, and one clear error per bad variable. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_LIMITS, loadConfig as load } from './config';
+
+// Next's types make NODE_ENV required on ProcessEnv; a plain record is what the server reads
+const loadConfig = (vars: Record<string, string>) => load(vars as NodeJS.ProcessEnv);
+
+describe('loadConfig limits', () => {
+  it('uses documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject(DEFAULT_LIMITS);
+    expect(c.allowedOrigins).toBeNull();
+    expect(c.shutdownTimeoutMs).toBeGreaterThan(c.drainMs);
+  });
+
+  it('reads every limit and normalises ALLOWED_ORIGINS', () => {
+    const c = loadConfig({
+      MAX_BOARD_BYTES: '2048',
+      MAX_AWARENESS_STATE_BYTES: '512',
+      RATE_LIMIT_MESSAGES_PER_SEC: '50',
+      RATE_LIMIT_BYTES_PER_SEC: '65536',
+      MAX_CONNECTIONS_PER_BOARD: '10',
+      MAX_CONNECTIONS_PER_IP: '20',
+      ALLOWED_ORIGINS: 'https://Board.Example/, http://localhost:3000',
+      DRAIN_MS: '30000',
+    });
+    expect(c).toMatchObject({
+      maxBoardBytes: 2048,
+      maxAwarenessStateBytes: 512,
+      rateLimitMessagesPerSec: 50,
+      rateLimitBytesPerSec: 65536,
+      maxConnectionsPerBoard: 10,
+      maxConnectionsPerIp: 20,
+      allowedOrigins: ['https://board.example', 'http://localhost:3000'],
+      drainMs: 30000,
+    });
+    expect(c.shutdownTimeoutMs).toBeGreaterThanOrEqual(37_000);
+  });
+
+  it('names each bad variable', () => {
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://ok.example,ftp://x,https://a.example/path', RATE_LIMIT_MESSAGES_PER_SEC: '0' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: RATE_LIMIT_MESSAGES_PER_SEC="0": Too small: expected number to be >=1; ' +
+          'ALLOWED_ORIGINS="https://ok.example,ftp://x,https://a.example/path": "ftp://x" is not an origin like https://example.com; ' +
+          'ALLOWED_ORIGINS="https://ok.example,ftp://x,https://a.example/path": "https://a.example/path" is not an origin like https://example.com',
+      ),
+    );
+  });
+});
