@@ -42,6 +42,7 @@ export interface LoadMetrics {
   generatorEluMax: number;
   disconnects: number;
   convergedBoards: number;
+  convergeWaitMs: number;
   serverAlive: boolean;
   /** 1-minute load average of the host at the end of the window: other work on the box skews everything. */
   hostLoad: number;
@@ -85,7 +86,7 @@ export async function runLoad(pool: WorkerPool, name: TargetName, p: LoadParams)
       cursorsPerSec: p.cursorsPerSec,
       measureFrom,
       measureTo,
-      drainMs: 10_000,
+      drainMs: 30_000,
     });
     await sleepUntil(measureFrom);
     const cpu = new CpuWindow(target);
@@ -123,6 +124,7 @@ export async function runLoad(pool: WorkerPool, name: TargetName, p: LoadParams)
       generatorEluMax: Math.max(...results.map((r) => r.lag.elu)),
       disconnects: sum('disconnects'),
       convergedBoards: converged.reduce((n, c) => n + c.convergedBoards, 0),
+      convergeWaitMs: Math.max(...converged.map((c) => c.waitedMs)),
       serverAlive: target.alive,
       hostLoad: loadavg()[0],
     };

@@ -50,6 +50,7 @@ function loadRows(per: PerTarget): Row[] {
     row<LoadMetrics>(per, 'KB per connection', (m) => m.kbPerConnection),
     row<LoadMetrics>(per, 'client disconnects', (m) => m.disconnects),
     row<LoadMetrics>(per, 'boards converged', (m) => `${m.convergedBoards}/${m.boards}`),
+    row<LoadMetrics>(per, 'convergence wait after drain (ms)', (m) => m.convergeWaitMs),
     row<LoadMetrics>(per, 'generator CPU % (all threads)', (m) => m.generatorCpuPct),
     row<LoadMetrics>(per, 'generator loop lag p99 (ms, worst)', (m) => m.generatorLagP99),
     row<LoadMetrics>(per, 'generator loop lag max (ms)', (m) => m.generatorLagMax),

@@ -81,6 +81,8 @@ export interface ConvergeResult {
   boards: number;
   convergedBoards: number;
   divergent: string[];
+  /** How long the check polled before every board matched (or it gave up at 30 s). */
+  waitedMs: number;
 }
 
 export type WorkerEvent =

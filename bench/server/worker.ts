@@ -163,7 +163,8 @@ function fingerprint(p: BenchProvider): string {
 }
 
 async function converge(): Promise<ConvergeResult> {
-  const deadline = Date.now() + 10_000;
+  const started = Date.now();
+  const deadline = started + 30_000; // an overloaded server may still be relaying a backlog
   let divergent: string[] = [];
   do {
     divergent = [];
@@ -175,7 +176,13 @@ async function converge(): Promise<ConvergeResult> {
     if (divergent.length === 0) break;
     await sleep(200);
   } while (Date.now() < deadline);
-  return { ev: 'converged', boards: byBoard.size, convergedBoards: byBoard.size - divergent.length, divergent };
+  return {
+    ev: 'converged',
+    boards: byBoard.size,
+    convergedBoards: byBoard.size - divergent.length,
+    divergent,
+    waitedMs: Date.now() - started,
+  };
 }
 
 async function prepare(c: PrepareCommand): Promise<WorkerEvent> {
