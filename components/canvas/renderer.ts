@@ -39,8 +39,8 @@ function drawRect(ctx: CanvasRenderingContext2D, s: Shape): void {
     ctx.rotate(s.rotation);
     ctx.translate(-(s.x + s.w / 2), -(s.y + s.h / 2));
   }
-  if (s.style.fill !== 'transparent') {
-    ctx.fillStyle = s.style.fill;
+  if (s.style.fill !== 'none') {
+    ctx.fillStyle = s.style.stroke;
     ctx.fillRect(s.x, s.y, s.w, s.h);
   }
   if (s.style.strokeWidth > 0) {

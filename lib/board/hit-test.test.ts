@@ -4,7 +4,7 @@ import type { Shape, ShapeId } from './schema';
 import { DEFAULT_STYLE } from './schema';
 
 const rect = (id: string, x: number, y: number, w: number, h: number, rotation = 0): Shape => ({
-  id: id as ShapeId, type: 'rect', x, y, w, h, rotation, index: id, style: DEFAULT_STYLE, createdBy: 't',
+  id: id as ShapeId, type: 'rect', x, y, w, h, rotation, index: id, style: DEFAULT_STYLE, locked: false, createdBy: 't',
 });
 
 describe('hit testing', () => {

@@ -2,8 +2,13 @@
 export * from './board';
 export * from './schema';
 export * from './ops';
+export * from './ops-encode';
+export * from './ops-order';
+export * from './ops-points';
 export * from './read';
 export * from './migrations';
+export * from './undo';
+export { parseShape, fragmentText } from './parse-shape';
 export { keyBetween, compareIndex, isIndexKey } from './fractional-index';
 export { shapeAt, shapesInRect } from './hit-test';
 export { ShapeCache } from './shape-cache';

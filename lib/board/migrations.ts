@@ -1,14 +1,31 @@
 /**
  * Schema migrations, tldraw-style: named steps that each lift the document by one version.
- * Version 1 is the first published layout, so the list is empty. A step must be idempotent:
- * two clients may run it concurrently and their writes merge.
+ * Version 1 is the first published layout. A step must be idempotent: two clients may run it
+ * concurrently and their writes merge (both write the same values).
  */
 import { getSchemaVersion, MIGRATION, type Board } from './board';
-import { SCHEMA_VERSION } from './schema';
+import { DEFAULT_STYLE, FILL_MODES, SCHEMA_VERSION } from './schema';
 
 export type Migration = { version: number; name: string; up: (board: Board) => void };
 
-export const MIGRATIONS: readonly Migration[] = [];
+/** v2: `fill` becomes a mode (a v1 colour means "solid"); dash, fontSize and locked get defaults. */
+const styleModes: Migration = {
+  version: 2,
+  name: 'StyleModes',
+  up: (board) => {
+    board.shapes.forEach((y) => {
+      const fill = y.get('fill');
+      if (typeof fill === 'string' && !(FILL_MODES as readonly string[]).includes(fill)) {
+        y.set('fill', fill === 'transparent' ? 'none' : 'solid');
+      }
+      if (!y.has('dash')) y.set('dash', DEFAULT_STYLE.dash);
+      if (!y.has('fontSize')) y.set('fontSize', DEFAULT_STYLE.fontSize);
+      if (!y.has('locked')) y.set('locked', false);
+    });
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [styleModes];
 
 export type MigrationResult = 'current' | 'migrated' | 'newer';
 

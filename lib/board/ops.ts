@@ -1,20 +1,30 @@
 /**
  * Document operations. Each runs in one doc.transact(…, origin) so it is one undo step and one
  * update on the wire. Ids a peer deleted meanwhile are skipped silently (deleted mid-drag).
+ * Z-order ops live in ops-order.ts, point and binding ops in ops-points.ts.
  */
 import * as Y from 'yjs';
 import { LOCAL, type Board, type Origin } from './board';
 import { keyBetween } from './fractional-index';
-import { getTopIndex } from './read';
+import { encodeFreehandChunk, encodeLinePoints } from './ops-encode';
+import { freezeArrowEnd } from './ops-points';
+import { getShape, getTopIndex } from './read';
 import {
   assertValidPatch,
+  DEFAULT_NOTE_COLOR,
   DEFAULT_STYLE,
+  isArrowBinding,
   isShapeId,
   isValidCreatedBy,
+  MAX_FREEHAND_POINTS,
+  STYLE_KEYS,
+  type ArrowBinding,
+  type FreehandPoint,
   type ShapeId,
   type ShapePatch,
   type ShapeStyle,
   type ShapeType,
+  type Vec,
 } from './schema';
 
 /** 128 random bits, base64url: unguessable and collision-free in practice. */
@@ -34,19 +44,22 @@ export type NewShape = {
   h: number;
   rotation?: number;
   style?: Partial<ShapeStyle>;
+  locked?: boolean;
   createdBy: string;
   /** Defaults to a fresh id. */
   id?: ShapeId;
   /** Defaults to above every existing shape. */
   index?: string;
+  /** line / arrow: points in the local frame (default: the box's diagonal). freehand: required. */
+  points?: readonly (Vec | FreehandPoint)[];
+  /** arrow bindings */
+  start?: ArrowBinding | null;
+  end?: ArrowBinding | null;
+  /** text */
+  text?: string;
+  /** note background */
+  color?: string;
 };
-
-function writeStyle(y: Y.Map<unknown>, style: Partial<ShapeStyle>): void {
-  for (const key of ['stroke', 'fill', 'strokeWidth', 'opacity'] as const) {
-    const value = style[key];
-    if (value !== undefined && y.get(key) !== value) y.set(key, value);
-  }
-}
 
 /** Adds a shape on top of the z-order (unless an index is given) and returns its id. */
 export function addShape(board: Board, input: NewShape, origin: Origin = LOCAL): ShapeId {
@@ -56,10 +69,26 @@ export function addShape(board: Board, input: NewShape, origin: Origin = LOCAL):
   if (!isValidCreatedBy(input.createdBy)) throw new Error('createdBy is too long');
   const rotation = input.rotation ?? 0;
   const style = { ...DEFAULT_STYLE, ...input.style };
-  assertValidPatch({ x: input.x, y: input.y, w: input.w, h: input.h, rotation, style, index: input.index });
+  const locked = input.locked ?? false;
+  assertValidPatch({ x: input.x, y: input.y, w: input.w, h: input.h, rotation, style, index: input.index, locked, text: input.text, color: input.color });
+  for (const key of ['start', 'end'] as const) {
+    const b = input[key];
+    if (b != null && !isArrowBinding(b)) throw new Error(`invalid arrow ${key} binding: ${JSON.stringify(b)}`);
+  }
+  // validate before the transaction so a bad input writes nothing
+  let linePoints: number[] | null = null;
+  let freehand: number[] | null = null;
+  if (input.type === 'line' || input.type === 'arrow') {
+    linePoints = encodeLinePoints(input.points ?? [{ x: 0, y: 0 }, { x: input.w, y: input.h }]);
+  } else if (input.type === 'freehand') {
+    if (!input.points || input.points.length === 0) throw new Error('a freehand stroke needs at least one point');
+    if (input.points.length > MAX_FREEHAND_POINTS) throw new Error('too many freehand points');
+    freehand = encodeFreehandChunk(input.points as FreehandPoint[]);
+  }
   board.doc.transact(() => {
     const index = input.index ?? keyBetween(getTopIndex(board), null);
     const y = new Y.Map<unknown>();
+    // plain sets: a map not yet in the doc must not be read (yjs warns "Invalid access")
     y.set('id', id);
     y.set('type', input.type);
     y.set('x', input.x);
@@ -69,8 +98,29 @@ export function addShape(board: Board, input: NewShape, origin: Origin = LOCAL):
     y.set('rotation', rotation);
     y.set('index', index);
     y.set('createdBy', input.createdBy);
-    // plain sets: a map not yet in the doc must not be read (yjs warns "Invalid access")
-    for (const key of ['stroke', 'fill', 'strokeWidth', 'opacity'] as const) y.set(key, style[key]);
+    y.set('locked', locked);
+    for (const key of STYLE_KEYS) y.set(key, style[key]);
+    if (linePoints) y.set('points', linePoints);
+    if (input.type === 'arrow') {
+      y.set('start', input.start ?? null);
+      y.set('end', input.end ?? null);
+    }
+    if (freehand) {
+      const chunks = new Y.Array<number[]>();
+      chunks.push([freehand]);
+      y.set('points', chunks);
+    }
+    if (input.type === 'text') y.set('text', input.text ?? '');
+    if (input.type === 'note') {
+      y.set('color', input.color ?? DEFAULT_NOTE_COLOR);
+      const content = new Y.XmlFragment();
+      if (input.text) {
+        const paragraph = new Y.XmlElement('paragraph');
+        paragraph.insert(0, [new Y.XmlText(input.text)]);
+        content.insert(0, [paragraph]);
+      }
+      y.set('content', content);
+    }
     board.shapes.set(id, y);
   }, origin);
   return id;
@@ -81,17 +131,31 @@ export function updateShape(board: Board, id: ShapeId, patch: ShapePatch, origin
   assertValidPatch(patch);
   const y = board.shapes.get(id);
   if (!y) return false;
+  const type = y.get('type');
   board.doc.transact(() => {
-    for (const key of ['x', 'y', 'w', 'h', 'rotation', 'index'] as const) {
+    for (const key of ['x', 'y', 'w', 'h', 'rotation', 'index', 'locked'] as const) {
       const value = patch[key];
       if (value !== undefined && y.get(key) !== value) y.set(key, value);
     }
-    if (patch.style) writeStyle(y, patch.style);
+    if (patch.style) {
+      for (const key of STYLE_KEYS) {
+        const value = patch.style[key];
+        if (value !== undefined && y.get(key) !== value) y.set(key, value);
+      }
+    }
+    if (patch.text !== undefined && type === 'text' && y.get('text') !== patch.text) y.set('text', patch.text);
+    if (patch.color !== undefined && type === 'note' && y.get('color') !== patch.color) y.set('color', patch.color);
   }, origin);
   return true;
 }
 
-export type Vec = { x: number; y: number };
+/** Applies several patches in one transaction (one undo step): resize/rotate of a multi-selection. */
+export function updateShapes(board: Board, patches: ReadonlyMap<ShapeId, ShapePatch>, origin: Origin = LOCAL): void {
+  for (const patch of patches.values()) assertValidPatch(patch);
+  board.doc.transact(() => {
+    for (const [id, patch] of patches) updateShape(board, id, patch, origin);
+  }, origin);
+}
 
 /** Moves shapes by a delta (relative, so concurrent moves by two users add up rather than clobber). */
 export function moveShapes(board: Board, ids: Iterable<ShapeId>, delta: Vec, origin: Origin = LOCAL): void {
@@ -110,24 +174,71 @@ export function moveShapes(board: Board, ids: Iterable<ShapeId>, delta: Vec, ori
   }, origin);
 }
 
+/**
+ * Deletes shapes. Arrows bound to a deleted shape (and not deleted themselves) are unbound and keep
+ * the end where it was drawn last, in the same transaction, so undo restores both together.
+ */
 export function deleteShapes(board: Board, ids: Iterable<ShapeId>, origin: Origin = LOCAL): void {
+  const gone = new Set<string>(ids);
   board.doc.transact(() => {
-    for (const id of ids) board.shapes.delete(id);
+    board.shapes.forEach((y, id) => {
+      if (gone.has(id) || y.get('type') !== 'arrow') return;
+      for (const key of ['start', 'end'] as const) {
+        const b = y.get(key);
+        if (isArrowBinding(b) && gone.has(b.shapeId)) freezeArrowEnd(board, id as ShapeId, key);
+      }
+    });
+    for (const id of gone) board.shapes.delete(id);
   }, origin);
 }
 
-/** Puts the shapes above all others, keeping their relative order. */
-export function bringToFront(board: Board, ids: Iterable<ShapeId>, origin: Origin = LOCAL): void {
-  const wanted = new Set<string>(ids);
+/** The note's rich-text fragment (Tiptap binds to it), or null if the id is not a valid note. */
+export function getNoteFragment(board: Board, id: ShapeId | string): Y.XmlFragment | null {
+  const y = board.shapes.get(id);
+  if (!y || y.get('type') !== 'note') return null;
+  const content = y.get('content');
+  return content instanceof Y.XmlFragment ? content : null;
+}
+
+/** Copies shapes (offset by `delta`) above everything, in their relative order; returns the new ids. */
+export function duplicateShapes(board: Board, ids: Iterable<ShapeId>, delta: Vec, origin: Origin = LOCAL): ShapeId[] {
+  const sources = [...new Set<string>(ids)]
+    .map((id) => getShape(board, id))
+    .filter((s) => s !== null)
+    .sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
+  const newIds = new Map<string, ShapeId>(sources.map((s) => [s.id, newShapeId()]));
   board.doc.transact(() => {
-    const moving = [...wanted]
-      .map((id) => ({ id, y: board.shapes.get(id) }))
-      .filter((e): e is { id: string; y: Y.Map<unknown> } => e.y !== undefined)
-      .sort((a, b) => (String(a.y.get('index')) < String(b.y.get('index')) ? -1 : 1)); // ASCII, not locale order
     let top = getTopIndex(board);
-    for (const { y } of moving) {
+    for (const src of sources) {
       top = keyBetween(top, null);
+      const from = board.shapes.get(src.id)!;
+      const y = new Y.Map<unknown>();
+      from.forEach((value, key) => {
+        if (value instanceof Y.Array) {
+          const copy = new Y.Array<unknown>();
+          copy.push(value.toArray().map((chunk) => (Array.isArray(chunk) ? [...chunk] : chunk)));
+          y.set(key, copy);
+        } else if (value instanceof Y.XmlFragment) {
+          y.set(key, value.clone());
+        } else if (!(value instanceof Y.AbstractType)) {
+          y.set(key, value);
+        }
+      });
+      y.set('id', newIds.get(src.id)!);
+      y.set('x', src.x + delta.x);
+      y.set('y', src.y + delta.y);
       y.set('index', top);
+      y.set('locked', false);
+      if (src.type === 'arrow') {
+        // keep a binding only when its target was duplicated too
+        for (const key of ['start', 'end'] as const) {
+          const b = src[key];
+          const target = b ? newIds.get(b.shapeId) : undefined;
+          y.set(key, b && target ? { shapeId: target, anchor: b.anchor } : null);
+        }
+      }
+      board.shapes.set(newIds.get(src.id)!, y);
     }
   }, origin);
+  return [...newIds.values()];
 }

@@ -2,7 +2,8 @@
 import type * as Y from 'yjs';
 import type { Board } from './board';
 import { compareIndex } from './fractional-index';
-import { parseShape, type Shape, type ShapeId } from './schema';
+import { parseShape } from './parse-shape';
+import type { Shape, ShapeId } from './schema';
 
 export function getShape(board: Board, id: ShapeId | string): Shape | null {
   const y = board.shapes.get(id);

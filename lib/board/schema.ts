@@ -1,22 +1,38 @@
 /**
- * The board document layout and its validators. Every Y.Doc that holds a board looks like this:
+ * The board document layout, its types and validators. Every Y.Doc that holds a board looks like this:
  *
  *   doc.getMap('meta')    Y.Map   { schemaVersion: number, createdAt: number (ms since epoch) }
  *   doc.getMap('shapes')  Y.Map<ShapeId, Y.Map>   one Y.Map per shape, so that two users editing
  *                         different properties of one shape (say colour and position) both win.
  *
- * A shape's Y.Map holds flat fields (no nested maps, so each style field merges on its own):
- *   id, type, x, y, w, h, rotation, index, createdBy, stroke, fill, strokeWidth, opacity
- * plus per-type fields as new shape types arrive (see SHAPE_TYPES).
+ * A shape's Y.Map holds flat fields (no nested maps, so each field merges on its own):
+ *   all types   id, type, x, y, w, h, rotation, index, createdBy, locked,
+ *               stroke, fill, strokeWidth, dash, opacity, fontSize            (the style fields)
+ *   line        points: number[]  flat [x0, y0, x1, y1, …], >= 2 points
+ *   arrow       points as line, plus start / end: { shapeId, anchor: {x, y} } | null — the binding of
+ *               that end, stored on the arrow only (one owner of the fact); `anchor` is normalised
+ *               0..1 in the target's unrotated box. The bound end's point in `points` is its last
+ *               known position, used when the target is gone.
+ *   freehand    points: Y.Array<number[]>  chunks appended while drawing (a pointer move sends one
+ *               small chunk, never the whole stroke); a chunk is flat [x, y, p, x, y, p, …] of
+ *               integers: x, y in 1/FREEHAND_SCALE units, pressure p in 0..100.
+ *   text        text: string (plain)
+ *   note        color: string; content: Y.XmlFragment (rich text; Tiptap binds to it, see getNoteFragment)
+ *
+ * Geometry: (x, y, w, h) is the shape's box in board units; `rotation` (radians, clockwise) turns it
+ * around its centre. Point lists are in a local frame whose bounding box is stretched onto the box,
+ * so moving rewrites x/y only and resizing rewrites x/y/w/h only (never the points).
  * `index` is a fractional-index key (fractional-index.ts): z-order is the string order of `index`
  * (ties broken by id), so reordering never moves entries in a Y.Array.
  *
- * Anything read from a peer is untrusted: parseShape returns null for a malformed shape, and the
- * readers skip it instead of crashing.
+ * Anything read from a peer is untrusted: parseShape (parse-shape.ts) returns null for a malformed
+ * shape, and the readers skip it instead of crashing.
+ *
+ * v1 -> v2 (migrations.ts): `fill` went from a CSS colour to a mode; dash, fontSize, locked added.
  */
 import { isIndexKey } from './fractional-index';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Shape ids are opaque URL-safe strings; the brand stops mixing them up with board ids. */
 export type ShapeId = string & { readonly __brand: 'ShapeId' };
@@ -27,21 +43,31 @@ export function isShapeId(value: unknown): value is ShapeId {
   return typeof value === 'string' && SHAPE_ID_PATTERN.test(value);
 }
 
-/** Shape types stored today. Next: 'ellipse' | 'diamond' | 'line' | 'arrow' | 'freehand' | 'text' | 'note'. */
-export const SHAPE_TYPES = ['rect'] as const;
+export const SHAPE_TYPES = ['rect', 'ellipse', 'diamond', 'line', 'arrow', 'freehand', 'text', 'note'] as const;
 export type ShapeType = (typeof SHAPE_TYPES)[number];
+/** Types drawn as a box outline (geo shapes). */
+export type GeoType = 'rect' | 'ellipse' | 'diamond';
+
+export const FILL_MODES = ['none', 'solid', 'semi'] as const;
+export type FillMode = (typeof FILL_MODES)[number];
+export const DASH_STYLES = ['solid', 'dashed', 'dotted'] as const;
+export type DashStyle = (typeof DASH_STYLES)[number];
 
 export type ShapeStyle = {
-  /** CSS colour of the outline. */
+  /** CSS hex colour of the outline (fills are tinted from it). */
   stroke: string;
-  /** CSS colour of the interior, or 'transparent'. */
-  fill: string;
+  fill: FillMode;
   strokeWidth: number;
+  dash: DashStyle;
   /** 0..1 */
   opacity: number;
+  /** Board units; used by text and notes. */
+  fontSize: number;
 };
 
-/** Fields every shape has; a shape type adds its own on top (as a type alias so it stays JSON-like). */
+export type Vec = { x: number; y: number };
+
+/** Fields every shape has; a shape type adds its own on top (type aliases, so shapes stay JSON-like). */
 export type BaseShape = {
   id: ShapeId;
   type: ShapeType;
@@ -53,83 +79,99 @@ export type BaseShape = {
   rotation: number;
   index: string;
   style: ShapeStyle;
+  /** Locked shapes are not selected by clicks or marquee and refuse transforms until unlocked. */
+  locked: boolean;
   /** Display name of the user who created it (informational, not trusted). */
   createdBy: string;
 };
 
-export type RectShape = BaseShape & { type: 'rect' };
+export type ArrowBinding = { shapeId: ShapeId; anchor: Vec };
+export type FreehandPoint = { x: number; y: number; pressure: number };
 
-/** Discriminated on `type`; add a member per new shape type. */
-export type Shape = RectShape;
+export type GeoShape = BaseShape & { type: GeoType };
+export type LineShape = BaseShape & { type: 'line'; points: Vec[] };
+export type ArrowShape = BaseShape & { type: 'arrow'; points: Vec[]; start: ArrowBinding | null; end: ArrowBinding | null };
+export type FreehandShape = BaseShape & { type: 'freehand'; points: FreehandPoint[] };
+export type TextShape = BaseShape & { type: 'text'; text: string };
+/** `text` is a plain-text rendering of the note's rich content (read-only; edit the fragment). */
+export type NoteShape = BaseShape & { type: 'note'; color: string; text: string };
 
-export const DEFAULT_STYLE: ShapeStyle = { stroke: '#1e293b', fill: 'transparent', strokeWidth: 2, opacity: 1 };
+/** Discriminated on `type`. */
+export type Shape = GeoShape | LineShape | ArrowShape | FreehandShape | TextShape | NoteShape;
+
+export const DEFAULT_STYLE: ShapeStyle = { stroke: '#1e293b', fill: 'none', strokeWidth: 2, dash: 'solid', opacity: 1, fontSize: 20 };
+export const STYLE_KEYS = ['stroke', 'fill', 'strokeWidth', 'dash', 'opacity', 'fontSize'] as const;
+export const DEFAULT_NOTE_COLOR = '#fde68a';
 
 /** Coordinates beyond this are treated as corrupt (they would also break float precision). */
 export const MAX_COORD = 1e7;
 export const MAX_STROKE_WIDTH = 100;
-const MAX_NAME_LENGTH = 64;
-const COLOR_PATTERN = /^(#[0-9a-fA-F]{3,8}|transparent)$/;
+export const MIN_FONT_SIZE = 4;
+export const MAX_FONT_SIZE = 512;
+export const MAX_TEXT_LENGTH = 20_000;
+export const MAX_LINE_POINTS = 1_000;
+export const MAX_FREEHAND_POINTS = 20_000;
+/** Freehand coordinates are stored as integers in 1/FREEHAND_SCALE board units. */
+export const FREEHAND_SCALE = 10;
+export const MAX_NAME_LENGTH = 64;
+const COLOR_PATTERN = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 
 export function isColor(value: unknown): value is string {
   return typeof value === 'string' && COLOR_PATTERN.test(value);
 }
 
-function isCoord(value: unknown): value is number {
+export function isCoord(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_COORD;
 }
 
-function isSize(value: unknown): value is number {
+export function isSize(value: unknown): value is number {
   return isCoord(value) && value >= 0;
 }
 
-function isShapeType(value: unknown): value is ShapeType {
+export function isShapeType(value: unknown): value is ShapeType {
   return typeof value === 'string' && (SHAPE_TYPES as readonly string[]).includes(value);
+}
+
+function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
+  return typeof value === 'string' && (list as readonly string[]).includes(value);
 }
 
 /** Read-only view of a shape's Y.Map (or a plain record in tests): only `get` is needed. */
 export type FieldSource = { get(key: string): unknown };
 
+/**
+ * Reads the style fields. Fields added in v2 fall back to defaults when absent (a v1 shape not yet
+ * migrated still renders), and a v1 colour fill reads as a mode; anything present but invalid fails.
+ */
 export function parseStyle(src: FieldSource): ShapeStyle | null {
   const stroke = src.get('stroke');
-  const fill = src.get('fill');
+  let fill = src.get('fill');
   const strokeWidth = src.get('strokeWidth');
+  const dash = src.get('dash') ?? DEFAULT_STYLE.dash;
   const opacity = src.get('opacity');
-  if (!isColor(stroke) || !isColor(fill)) return null;
+  const fontSize = src.get('fontSize') ?? DEFAULT_STYLE.fontSize;
+  if (fill === 'transparent') fill = 'none';
+  else if (isColor(fill)) fill = 'solid';
+  if (!isColor(stroke) || !isOneOf(FILL_MODES, fill) || !isOneOf(DASH_STYLES, dash)) return null;
   if (typeof strokeWidth !== 'number' || !(strokeWidth >= 0 && strokeWidth <= MAX_STROKE_WIDTH)) return null;
   if (typeof opacity !== 'number' || !(opacity >= 0 && opacity <= 1)) return null;
-  return { stroke, fill, strokeWidth, opacity };
+  if (typeof fontSize !== 'number' || !(fontSize >= MIN_FONT_SIZE && fontSize <= MAX_FONT_SIZE)) return null;
+  return { stroke, fill, strokeWidth, dash, opacity, fontSize };
 }
 
-/**
- * Parses one stored shape. `id` is the key under which it is stored; a mismatching `id` field is
- * treated as corrupt. Returns null (never throws) for anything malformed.
- */
-export function parseShape(id: string, src: FieldSource): Shape | null {
-  if (!isShapeId(id) || src.get('id') !== id) return null;
-  const type = src.get('type');
-  if (!isShapeType(type)) return null;
-  const x = src.get('x');
-  const y = src.get('y');
-  const w = src.get('w');
-  const h = src.get('h');
-  const rotation = src.get('rotation');
-  const index = src.get('index');
-  const createdBy = src.get('createdBy');
-  if (!isCoord(x) || !isCoord(y) || !isSize(w) || !isSize(h)) return null;
-  if (typeof rotation !== 'number' || !Number.isFinite(rotation)) return null;
-  if (!isIndexKey(index)) return null;
-  if (typeof createdBy !== 'string' || createdBy.length > MAX_NAME_LENGTH) return null;
-  const style = parseStyle(src);
-  if (!style) return null;
-  switch (type) {
-    case 'rect':
-      return { id, type, x, y, w, h, rotation, index, style, createdBy };
-  }
+export function isArrowBinding(value: unknown): value is ArrowBinding {
+  if (typeof value !== 'object' || value === null) return false;
+  const { shapeId, anchor } = value as { shapeId?: unknown; anchor?: unknown };
+  if (!isShapeId(shapeId) || typeof anchor !== 'object' || anchor === null) return false;
+  const { x, y } = anchor as { x?: unknown; y?: unknown };
+  return typeof x === 'number' && typeof y === 'number' && x >= 0 && x <= 1 && y >= 0 && y <= 1;
 }
 
-/** The editable geometry and style of a shape, as accepted by updateShape. */
-export type ShapePatch = Partial<Pick<BaseShape, 'x' | 'y' | 'w' | 'h' | 'rotation' | 'index'>> & {
+/** The editable fields of a shape, as accepted by updateShape (points have their own ops). */
+export type ShapePatch = Partial<Pick<BaseShape, 'x' | 'y' | 'w' | 'h' | 'rotation' | 'index' | 'locked'>> & {
   style?: Partial<ShapeStyle>;
+  text?: string;
+  color?: string;
 };
 
 /** Validates a local patch before it is written; throws with a clear message (a local bug, not peer data). */
@@ -142,10 +184,16 @@ export function assertValidPatch(patch: ShapePatch): void {
   }
   if (patch.rotation !== undefined && !Number.isFinite(patch.rotation)) throw new Error('invalid shape rotation');
   if (patch.index !== undefined && !isIndexKey(patch.index)) throw new Error(`invalid index key: ${patch.index}`);
+  if (patch.locked !== undefined && typeof patch.locked !== 'boolean') throw new Error('invalid locked flag');
+  if (patch.text !== undefined && (typeof patch.text !== 'string' || patch.text.length > MAX_TEXT_LENGTH)) {
+    throw new Error('invalid text (a string of at most 20,000 characters)');
+  }
+  if (patch.color !== undefined && !isColor(patch.color)) throw new Error(`invalid note colour: ${patch.color}`);
   const style = patch.style;
   if (style) {
     const merged = { ...DEFAULT_STYLE, ...style };
-    if (!parseStyle({ get: (k) => merged[k as keyof ShapeStyle] })) {
+    // legacy colour fills are read from peers but never written
+    if (!isOneOf(FILL_MODES, merged.fill) || !parseStyle({ get: (k) => merged[k as keyof ShapeStyle] })) {
       throw new Error(`invalid shape style: ${JSON.stringify(style)}`);
     }
   }

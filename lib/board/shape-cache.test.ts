@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addShape, bringToFront, deleteShapes, moveShapes, updateShape } from './ops';
+import { addShape, deleteShapes, moveShapes, updateShape } from './ops';
+import { bringToFront } from './ops-order';
 import { listShapes, observeShapes } from './read';
 import type { ShapeId } from './schema';
 import { ShapeCache } from './shape-cache';
@@ -28,7 +29,7 @@ describe('ShapeCache', () => {
       const r = random();
       if (ids.length === 0 || r < 0.3) ids.push(addShape(actor, { type: 'rect', x: step, y: step, w: 10, h: 10, createdBy: 'u' }));
       else if (r < 0.55) moveShapes(actor, [pick()], { x: 1, y: -1 });
-      else if (r < 0.7) updateShape(actor, pick(), { style: { fill: '#ff0000' }, w: 20 });
+      else if (r < 0.7) updateShape(actor, pick(), { style: { fill: 'solid', stroke: '#ff0000' }, w: 20 });
       else if (r < 0.85) bringToFront(actor, [pick()]);
       else deleteShapes(actor, [pick()]);
       if (random() < 0.4) syncAll([a, b]);
