@@ -23,6 +23,7 @@ export interface LoadParams {
 export interface LoadMetrics {
   clients: number;
   boards: number;
+  durationSec: number;
   syncMs: Summary;
   syncFailed: number;
   edit: Summary;
@@ -105,6 +106,7 @@ export async function runLoad(pool: WorkerPool, name: TargetName, p: LoadParams)
     return {
       clients,
       boards: p.boards,
+      durationSec: p.duration,
       syncMs: summarize(opened.flatMap((o) => o.syncMs)),
       syncFailed: opened.reduce((n, o) => n + o.failed, 0),
       edit: summarize(concatFloat64(results.map((r) => r.editLatency))),

@@ -44,6 +44,10 @@ function loadRows(per: PerTarget): Row[] {
     row<LoadMetrics>(per, 'connect-to-synced p99 (ms)', (m) => m.syncMs.p99),
     row<LoadMetrics>(per, 'sync failures', (m) => m.syncFailed),
     row<LoadMetrics>(per, 'server CPU % (of one core)', (m) => m.serverCpuPct),
+    // robust to a starved box: CPU the server spent per message it got to a client
+    row<LoadMetrics>(per, 'server CPU µs per delivery', (m) =>
+      ((m.serverCpuPct / 100) * m.durationSec * 1e6) / (m.editsDelivered + m.awarenessDelivered),
+    ),
     row<LoadMetrics>(per, 'server RSS idle baseline (MB)', (m) => m.baselineRssKB / 1024),
     row<LoadMetrics>(per, 'server RSS under load (MB)', (m) => m.rssKB / 1024),
     row<LoadMetrics>(per, 'server peak RSS (MB)', (m) => m.peakRssKB / 1024),
