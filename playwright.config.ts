@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { E2E_WEB_PORT, E2E_SYNC_PORT } from './e2e/fixtures/ports';
+import { E2E_AUTH_SECRET, E2E_WEB_PORT, E2E_SYNC_PORT } from './e2e/fixtures/ports';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -33,6 +33,7 @@ export default defineConfig({
     env: {
       NEXT_TELEMETRY_DISABLED: '1',
       SYNC_URL: `ws://127.0.0.1:${E2E_SYNC_PORT}`,
+      AUTH_SECRET: E2E_AUTH_SECRET, // same as the sync server fixture's
       ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     },
     reuseExistingServer: false,

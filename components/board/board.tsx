@@ -9,10 +9,14 @@ import { addRecent, parseRecent, RECENT_KEY } from '@/lib/ui/recent-boards';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { BoardCanvas } from '../canvas/board-canvas';
 import { SelectionOverlay } from '../canvas/selection-overlay';
+import { PeopleList } from '../presence/people-list';
+import { presenceTestApi } from '../presence/presence-test-api';
 import { RemoteCursors } from '../presence/remote-cursors';
 import { ConnectionStatus } from '../ui/connection-status';
 import { Toolbar } from '../ui/toolbar';
-import { useBoardSession, whenSynced } from './board-session';
+import { getShareLinks, useBoardSession, whenSynced } from './board-session';
+import { NEED_LINK_REASON } from './session-auth';
+import { ShareButton } from './share-panel';
 
 function rememberBoard(boardId: string): void {
   try {
@@ -34,6 +38,9 @@ function installTestApi(boardId: string): () => void {
     whenSynced,
     getStatus: () => useBoardSession.getState().status,
     getUser: () => ({ ...useBoardSession.getState().user }),
+    getRole: () => useBoardSession.getState().role,
+    getShareLinks,
+    ...presenceTestApi(),
   };
   const w = window as WindowWithTestApi;
   w.commonboard = api;
@@ -49,6 +56,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
   const synced = useBoardSession((s) => s.synced);
   const refusal = useBoardSession((s) => s.refusal);
   const user = useBoardSession((s) => s.user);
+  const role = useBoardSession((s) => s.role);
 
   useEffect(() => open(boardId, syncUrl), [open, boardId, syncUrl]);
   useEffect(() => installTestApi(boardId), [boardId]);
@@ -68,22 +76,38 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
           Untitled board
         </h1>
         <div className="ml-auto flex items-center gap-3">
+          <PeopleList />
           {user.name ? (
             <span className="flex items-center gap-1.5 text-xs text-slate-600" data-testid="local-user">
               <span className="h-2.5 w-2.5 rounded-full" style={{ backgroundColor: user.color }} aria-hidden />
               {user.name}
             </span>
           ) : null}
+          {role === 'viewer' ? (
+            <span data-testid="view-only-badge" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800">
+              View only
+            </span>
+          ) : null}
+          {role ? <ShareButton role={role} /> : null}
           <ConnectionStatus status={status} synced={synced} reason={refusal?.reason} />
         </div>
       </header>
       <main className="relative flex-1 overflow-hidden bg-slate-50">
-        {board ? <BoardCanvas board={board} userName={user.name} readOnly={status === 'refused'} /> : null}
+        {board ? <BoardCanvas board={board} userName={user.name} readOnly={status === 'refused' || role !== 'editor'} /> : null}
         <SelectionOverlay />
         <RemoteCursors />
         <div className="absolute left-1/2 top-3 -translate-x-1/2">
-          <Toolbar />
+          {role === 'editor' ? <Toolbar /> : null}
         </div>
+        {refusal?.reason === NEED_LINK_REASON ? (
+          <div data-testid="need-link" className="absolute inset-0 z-10 flex flex-col items-center justify-center gap-2 bg-slate-50 text-center">
+            <p className="text-lg font-semibold text-slate-800">{NEED_LINK_REASON}</p>
+            <p className="max-w-md text-sm text-slate-600">Ask someone on this board for its edit or view link, or create a new board.</p>
+            <Link href="/" className="text-sm text-blue-600 hover:underline">
+              Go to the home page
+            </Link>
+          </div>
+        ) : null}
         {status === 'refused' ? (
           <div
             role="alert"

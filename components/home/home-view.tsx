@@ -2,8 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useMemo, useSyncExternalStore } from 'react';
-import { newBoardId } from '@/lib/board-id';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import { parseRecent, RECENT_KEY } from '@/lib/ui/recent-boards';
 
 function subscribe(cb: () => void): () => void {
@@ -23,6 +22,24 @@ export function HomeView() {
   const router = useRouter();
   const raw = useSyncExternalStore(subscribe, readRecent, () => null);
   const recent = useMemo(() => parseRecent(raw), [raw]);
+  const [creating, setCreating] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  // the server creates the board with its share links; we open the edit link
+  const createBoard = async () => {
+    setCreating(true);
+    setError(null);
+    try {
+      const res = await fetch('/api/boards', { method: 'POST' });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const { editUrl } = (await res.json()) as { editUrl: string };
+      const url = new URL(editUrl, window.location.href);
+      router.push(url.pathname + url.search);
+    } catch (err) {
+      setError(`Could not create a board (${err instanceof Error ? err.message : String(err)}).`);
+      setCreating(false);
+    }
+  };
 
   return (
     <main className="mx-auto flex min-h-full max-w-2xl flex-col gap-10 px-6 py-16">
@@ -33,11 +50,13 @@ export function HomeView() {
           <button
             type="button"
             data-testid="new-board"
-            onClick={() => router.push(`/b/${newBoardId()}`)}
+            disabled={creating}
+            onClick={() => void createBoard()}
             className="rounded-lg bg-blue-600 px-4 py-2 font-medium text-white shadow-sm hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
           >
             New board
           </button>
+          {error ? <p className="mt-2 text-sm text-red-700" role="alert">{error}</p> : null}
         </div>
       </section>
       <section className="flex flex-col gap-3">

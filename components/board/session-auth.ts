@@ -1,0 +1,169 @@
+/**
+ * Client side of board authorization: share-link keys and board tokens.
+ *
+ * A key comes from `?key=` (then remembered per board in localStorage and removed from the address
+ * bar) or from localStorage, so `/b/<id>` alone works again in a browser that opened a link once.
+ * The key is traded at POST /api/token for a ~10 min token that goes to the sync server as
+ * `?token=`. y-websocket re-reads `provider.params` at every reconnect, so the token is refreshed on
+ * a timer before it expires. A 4401/4403 close (expired token, rotated link) gets one fresh token
+ * and a reconnect; if the key itself no longer resolves, the board is refused for good.
+ */
+import type { WebsocketProvider } from 'y-websocket';
+import type { Role } from '@/lib/auth/token';
+import { CloseCode } from '@/lib/protocol/close-codes';
+
+export const NEED_LINK_REASON = 'You need a link to open this board';
+export const LINK_DEAD_REASON = 'This link no longer works';
+const KEY_PREFIX = 'commonboard:key:';
+const REFRESH_BEFORE_MS = 60_000;
+const RETRY_MS = 3_000;
+
+export type ShareLinks = { edit?: string; view: string };
+
+type TokenResponse = { token: string; role: Role; expiresAt: number };
+
+function storedKey(boardId: string): string | null {
+  try {
+    return localStorage.getItem(KEY_PREFIX + boardId);
+  } catch {
+    return null;
+  }
+}
+
+function storeKey(boardId: string, key: string): void {
+  try {
+    localStorage.setItem(KEY_PREFIX + boardId, key);
+  } catch {
+    // storage blocked: the key still works for this tab
+  }
+}
+
+/** Takes `?key=` off the address bar (it is a secret) and returns the key to use, if any. */
+function takeKey(boardId: string): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get('key');
+  if (fromUrl) {
+    storeKey(boardId, fromUrl);
+    url.searchParams.delete('key');
+    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+    return fromUrl;
+  }
+  return storedKey(boardId);
+}
+
+async function postJson(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, json: (await res.json().catch(() => null)) as unknown };
+}
+
+export interface SessionAuthHandlers {
+  onRole(role: Role): void;
+  onRefused(reason: string): void;
+}
+
+export class SessionAuth {
+  private key: string | null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private retriedSinceSync = false;
+  private destroyed = false;
+  /** Set while a rotation of our own link is in flight: its 4401 must wait for the new key. */
+  private keyChange: Promise<void> | null = null;
+
+  constructor(
+    private readonly provider: WebsocketProvider,
+    readonly boardId: string,
+    private readonly name: string,
+    private readonly handlers: SessionAuthHandlers,
+  ) {
+    this.key = takeKey(boardId);
+  }
+
+  start(): void {
+    if (!this.key) {
+      this.handlers.onRefused(NEED_LINK_REASON);
+      return;
+    }
+    void this.renew(true);
+  }
+
+  /** Whether this close is ours to handle (token/link problems); if so, retries once per sync. */
+  handleClose(code: number): boolean {
+    if (code !== CloseCode.Unauthorized && code !== CloseCode.Forbidden) return false;
+    if (this.retriedSinceSync || !this.key) return false;
+    this.retriedSinceSync = true;
+    void (async () => {
+      await this.keyChange;
+      await this.renew(true);
+    })();
+    return true;
+  }
+
+  synced(): void {
+    this.retriedSinceSync = false;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  async shareLinks(): Promise<ShareLinks> {
+    const { status, json } = await postJson(`/api/boards/${encodeURIComponent(this.boardId)}/links`, { key: this.key });
+    if (status !== 200) throw new Error(`share links: HTTP ${status}`);
+    return json as ShareLinks;
+  }
+
+  /** Rotates a link (editors only); our own edit key is replaced before our socket's 4401 is handled. */
+  async rotate(which: 'edit' | 'view'): Promise<ShareLinks> {
+    const run = (async () => {
+      const { status, json } = await postJson(`/api/boards/${encodeURIComponent(this.boardId)}/links/rotate`, { key: this.key, which });
+      if (status !== 200) throw new Error(`rotate: HTTP ${status}`);
+      const links = json as Required<ShareLinks>;
+      if (which === 'edit') {
+        const next = new URL(links.edit).searchParams.get('key');
+        if (next) {
+          this.key = next;
+          storeKey(this.boardId, next);
+        }
+      }
+      return links;
+    })();
+    this.keyChange = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      return await run;
+    } finally {
+      this.keyChange = null;
+    }
+  }
+
+  /** Fetches a token into provider.params; connects if asked. Retries on network errors. */
+  private async renew(connect: boolean): Promise<void> {
+    if (this.destroyed) return;
+    if (this.timer) clearTimeout(this.timer);
+    let result: { status: number; json: unknown };
+    try {
+      result = await postJson('/api/token', { boardId: this.boardId, key: this.key, name: this.name });
+    } catch {
+      result = { status: 0, json: null };
+    }
+    if (this.destroyed) return;
+    if (result.status === 403 || result.status === 400) {
+      this.handlers.onRefused(LINK_DEAD_REASON);
+      this.provider.disconnect();
+      return;
+    }
+    if (result.status !== 200) {
+      // web app or sync server briefly unreachable: try again, keep what we have
+      this.timer = setTimeout(() => void this.renew(connect), RETRY_MS);
+      return;
+    }
+    const { token, role, expiresAt } = result.json as TokenResponse;
+    this.provider.params = { token };
+    this.handlers.onRole(role);
+    this.timer = setTimeout(() => void this.renew(false), Math.max(5_000, expiresAt - Date.now() - REFRESH_BEFORE_MS));
+    if (connect) this.provider.connect();
+  }
+}

@@ -1,0 +1,94 @@
+import { expect, expectConverged, test } from './fixtures';
+import { BoardPage } from './fixtures/board-page';
+
+test('the view link shows a read-only board that updates live', async ({ openUsers, browser }) => {
+  const [alice] = await openUsers(1);
+  expect(await alice.role()).toBe('editor');
+
+  // the editor copies the view link from the Share panel
+  await alice.page.getByTestId('share-button').click();
+  const viewLink = await alice.page.getByTestId('share-view-link').inputValue();
+  await expect(alice.page.getByTestId('share-edit-link')).toHaveValue(/\/b\/[A-Za-z0-9_-]+\?key=/);
+  expect(viewLink).toMatch(/\/b\/[A-Za-z0-9_-]+\?key=[A-Za-z0-9_-]+$/);
+  expect(viewLink).toBe((await alice.shareLinks()).view);
+
+  const victor = new BoardPage(await (await browser.newContext()).newPage(), 'Victor');
+  await victor.open(viewLink);
+  expect(await victor.role()).toBe('viewer');
+  await expect(victor.page.getByTestId('view-only-badge')).toBeVisible();
+  await expect(victor.page.getByTestId('tool-rectangle')).toHaveCount(0);
+  await expect(victor.page.getByTestId('share-edit-link')).toHaveCount(0);
+  await victor.expectStatus('connected');
+
+  // drawing does nothing for the viewer
+  await victor.page.keyboard.press('r');
+  await victor.drag({ x: 100, y: 100 }, { x: 220, y: 200 });
+  expect(await victor.shapes()).toEqual([]);
+
+  // the editor's drawing reaches the viewer live, and nothing of the viewer's reaches the editor
+  await alice.page.keyboard.press('Escape');
+  await alice.drawRectangle({ x: 200, y: 150 }, { x: 360, y: 260 });
+  await expectConverged([alice, victor], 1);
+  await alice.selectTool('select');
+  const [shape] = await alice.shapes();
+  await victor.drag({ x: shape.x + 20, y: shape.y + 20 }, { x: shape.x + 120, y: shape.y + 90 });
+  await victor.page.keyboard.press('Delete');
+  await alice.drawRectangle({ x: 400, y: 150 }, { x: 480, y: 230 });
+  await expectConverged([alice, victor], 2);
+  expect((await alice.shapes()).find((s) => s.id === shape.id)).toMatchObject({ x: shape.x, y: shape.y });
+  await victor.page.context().close();
+});
+
+test('rotating the view link refuses the viewers who used it', async ({ openUsers, openViewers, board, browser }) => {
+  const [alice] = await openUsers(1);
+  const [victor] = await openViewers(1);
+  await victor.expectStatus('connected');
+
+  await alice.page.getByTestId('share-button').click();
+  await expect(alice.page.getByTestId('share-view-link')).toHaveValue(board.viewUrl);
+  await alice.page.getByTestId('share-view-link-rotate').click();
+  await expect(alice.page.getByTestId('share-view-link')).not.toHaveValue(board.viewUrl);
+  const newViewLink = await alice.page.getByTestId('share-view-link').inputValue();
+
+  await victor.expectStatus('refused');
+  await expect(victor.page.getByTestId('refused-banner')).toContainText('This link no longer works');
+  await alice.expectStatus('connected'); // the edit link was not touched
+
+  // the old link is dead for newcomers too; the new one works
+  const late = await (await browser.newContext()).newPage();
+  await late.goto(board.viewUrl);
+  await expect(late.getByTestId('connection-status')).toHaveAttribute('data-status', 'refused');
+  await late.context().close();
+  const wendy = new BoardPage(await (await browser.newContext()).newPage(), 'Wendy');
+  await wendy.open(newViewLink);
+  await wendy.expectStatus('connected');
+  expect(await wendy.role()).toBe('viewer');
+  await wendy.page.context().close();
+});
+
+test('rotating the edit link keeps the rotating editor and refuses the other editors', async ({ openUsers }) => {
+  const [alice, bob] = await openUsers(2);
+  await alice.page.getByTestId('share-button').click();
+  const oldEdit = await alice.page.getByTestId('share-edit-link').inputValue();
+  await alice.page.getByTestId('share-edit-link-rotate').click();
+  await expect(alice.page.getByTestId('share-edit-link')).not.toHaveValue(oldEdit);
+
+  await bob.expectStatus('refused');
+  await alice.expectStatus('connected');
+  await alice.page.keyboard.press('Escape');
+  await alice.drawRectangle({ x: 150, y: 150 }, { x: 260, y: 240 });
+  await expect.poll(async () => (await alice.shapes()).length).toBe(1);
+});
+
+test('a board URL without a link asks for one', async ({ page, board }) => {
+  await page.goto(`/b/${board.id}`);
+  await expect(page.getByTestId('need-link')).toContainText('You need a link to open this board');
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'refused');
+});
+
+test('a browser that opened a link can come back to /b/<id> alone', async ({ openUsers, board }) => {
+  const [alice] = await openUsers(1);
+  await alice.goto(board.id);
+  expect(await alice.role()).toBe('editor');
+  await alice.expectStatus('connected');
+});
