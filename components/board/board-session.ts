@@ -6,12 +6,14 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { create } from 'zustand';
+import type { Role } from '@/lib/auth/token';
 import { ensureMeta, migrateBoard, openBoard, type Board } from '@/lib/board';
-import { isPermanentClose } from '@/lib/protocol/close-codes';
+import { CloseCode, isPermanentClose } from '@/lib/protocol/close-codes';
 import { parsePresence, type Cursor, type PresenceState } from '@/lib/presence/awareness';
 import { cleanName, colorForName, randomName, USER_KEY, type PresenceUser } from '@/lib/presence/user';
 import type { ConnectionStatus } from '@/lib/testing/test-api';
 import { defaultSyncUrl } from '@/lib/ui/sync-url';
+import { SessionAuth, type ShareLinks } from './session-auth';
 
 export type RemotePresence = PresenceState & { clientId: number };
 
@@ -22,11 +24,14 @@ type SessionState = {
   synced: boolean;
   /** Why the server refused us (close code 4400-4499), shown to the user. */
   refusal: { code: number; reason: string } | null;
+  /** What the share link grants; null until the first token arrives. */
+  role: Role | null;
   user: PresenceUser;
   open: (boardId: string, syncUrl: string | undefined) => () => void;
 };
 
 let provider: WebsocketProvider | null = null;
+let auth: SessionAuth | null = null;
 let syncWaiters: (() => void)[] = [];
 
 /** Name from ?name=, else localStorage, else a new random one (then remembered). */
@@ -49,12 +54,15 @@ export const useBoardSession = create<SessionState>((set, get) => ({
   status: 'connecting',
   synced: false,
   refusal: null,
+  role: null,
   user: { name: '', color: '#1971c2' },
   open: (boardId, syncUrl) => {
     const user = resolveUser();
     const doc = new Y.Doc();
     const board = openBoard(doc);
-    const p = new WebsocketProvider(syncUrl ?? defaultSyncUrl(window.location), encodeURIComponent(boardId), doc);
+    const p = new WebsocketProvider(syncUrl ?? defaultSyncUrl(window.location), encodeURIComponent(boardId), doc, {
+      connect: false, // after the first token (session-auth.ts)
+    });
     provider = p;
     p.awareness.setLocalState({ user, cursor: null } satisfies PresenceState);
 
@@ -62,7 +70,13 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       if (status === 'disconnected' && get().refusal) return; // keep 'refused' (the close event came first)
       set({ status, refusal: status === 'disconnected' ? get().refusal : null });
     });
+    const a = new SessionAuth(p, boardId, user.name, {
+      onRole: (role) => set({ role }),
+      onRefused: (reason) => set({ status: 'refused', refusal: { code: CloseCode.Unauthorized, reason } }),
+    });
+    auth = a;
     p.on('connection-close', (event) => {
+      if (event && a.handleClose(event.code)) return; // token/link trouble: one renewal, then reconnect
       if (event && isPermanentClose(event.code)) {
         set({ status: 'refused', refusal: { code: event.code, reason: event.reason || `closed with ${event.code}` } });
       }
@@ -70,6 +84,7 @@ export const useBoardSession = create<SessionState>((set, get) => ({
     p.on('sync', (synced) => {
       set({ synced });
       if (!synced) return;
+      a.synced();
       ensureMeta(board);
       if (migrateBoard(board) === 'newer') console.warn('This board was written by a newer Commonboard version.');
       const waiters = syncWaiters;
@@ -77,8 +92,11 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       for (const resolve of waiters) resolve();
     });
 
-    set({ boardId, board, user, status: 'connecting', synced: false, refusal: null });
+    set({ boardId, board, user, status: 'connecting', synced: false, refusal: null, role: null });
+    a.start();
     return () => {
+      if (auth === a) auth = null;
+      a.destroy();
       if (provider === p) provider = null;
       p.awareness.setLocalState(null);
       p.destroy();
@@ -87,6 +105,16 @@ export const useBoardSession = create<SessionState>((set, get) => ({
     };
   },
 }));
+
+/** The share links this user may see (edit link for editors only), as absolute URLs. */
+export function getShareLinks(): Promise<ShareLinks> {
+  return auth ? auth.shareLinks() : Promise.reject(new Error('no board session'));
+}
+
+/** Rotates one share link (editors only); connections that used the old one are closed. */
+export function rotateShareLink(which: 'edit' | 'view'): Promise<ShareLinks> {
+  return auth ? auth.rotate(which) : Promise.reject(new Error('no board session'));
+}
 
 /** Resolves once the current session has synced with the server (at once if it already has). */
 export function whenSynced(): Promise<void> {

@@ -12,6 +12,10 @@ export type CommonboardTestApi = {
   whenSynced(): Promise<void>;
   getStatus(): ConnectionStatus;
   getUser(): { name: string; color: string };
+  /** What this page's share link grants; null until the first token (before whenSynced resolves). */
+  getRole(): 'editor' | 'viewer' | null;
+  /** Share links as absolute URLs; `edit` only for editors. */
+  getShareLinks(): Promise<{ edit?: string; view: string }>;
 };
 
 /** window with the test API, without a global augmentation (e2e declares its own copy of the contract). */
