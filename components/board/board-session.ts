@@ -10,6 +10,8 @@ import type { Role } from '@/lib/auth/token';
 import { ensureMeta, migrateBoard, openBoard, type Board } from '@/lib/board';
 import { CloseCode, isPermanentClose } from '@/lib/protocol/close-codes';
 import { parsePresence, type Cursor, type PresenceState } from '@/lib/presence/awareness';
+import { parsePresenceSettings } from '@/lib/presence/follow';
+import { DEFAULT_PRESENCE_HZ, PresencePublisher } from '@/lib/presence/publisher';
 import { cleanName, colorForName, randomName, USER_KEY, type PresenceUser } from '@/lib/presence/user';
 import type { ConnectionStatus } from '@/lib/testing/test-api';
 import { defaultSyncUrl } from '@/lib/ui/sync-url';
@@ -32,6 +34,7 @@ type SessionState = {
 
 let provider: WebsocketProvider | null = null;
 let auth: SessionAuth | null = null;
+let publisher: PresencePublisher | null = null;
 let syncWaiters: (() => void)[] = [];
 
 /** Name from ?name=, else localStorage, else a new random one (then remembered). */
@@ -64,7 +67,14 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       connect: false, // after the first token (session-auth.ts)
     });
     provider = p;
-    p.awareness.setLocalState({ user, cursor: null } satisfies PresenceState);
+    const hz = parsePresenceSettings(new URLSearchParams(window.location.search)).hz ?? DEFAULT_PRESENCE_HZ;
+    const pub = new PresencePublisher(
+      { user, cursor: null, view: null, sel: [], act: 'active', spot: false, laser: false },
+      (state) => p.awareness.setLocalState(state),
+      hz,
+    );
+    publisher = pub;
+    pub.flush();
 
     p.on('status', ({ status }) => {
       if (status === 'disconnected' && get().refusal) return; // keep 'refused' (the close event came first)
@@ -98,6 +108,8 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       if (auth === a) auth = null;
       a.destroy();
       if (provider === p) provider = null;
+      if (publisher === pub) publisher = null;
+      pub.dispose();
       p.awareness.setLocalState(null);
       p.destroy();
       doc.destroy();
@@ -124,7 +136,17 @@ export function whenSynced(): Promise<void> {
 
 /** Publishes the local cursor (board coordinates), or null when the pointer leaves the board. */
 export function setLocalCursor(cursor: Cursor | null): void {
-  provider?.awareness.setLocalStateField('cursor', cursor);
+  publisher?.update({ cursor });
+}
+
+/** Updates local presence fields; they go out throttled (lib/presence/publisher.ts). */
+export function updateLocalPresence(patch: Partial<Omit<PresenceState, 'user'>>): void {
+  publisher?.update(patch);
+}
+
+/** The local presence state as last set (not necessarily sent yet), or null without a session. */
+export function getLocalPresence(): PresenceState | null {
+  return publisher?.current ?? null;
 }
 
 /** Valid remote presence states (malformed peers are skipped). */

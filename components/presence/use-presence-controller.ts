@@ -1,0 +1,135 @@
+/**
+ * Wires presence to the board for the session's lifetime: remote awareness -> roster store and
+ * cursor runtime; local camera, selection, activity, spotlight and laser -> our awareness state
+ * (throttled by the publisher); and follow mode (our camera tracks the leader's viewport until we
+ * pan or zoom ourselves).
+ */
+import { useEffect, type RefObject } from 'react';
+import { activityOf, cameraForView, camerasDiffer, parsePresenceSettings, viewOf, type Size } from '@/lib/presence/follow';
+import { screenToBoard, type Camera } from '@/lib/ui/camera';
+import { useUiStore } from '@/lib/ui/ui-store';
+import { listRemotePresence, observePresence, updateLocalPresence, useBoardSession } from '../board/board-session';
+import { cursorRuntime } from './cursor-runtime';
+import { usePresenceStore } from './presence-store';
+
+const ACTIVITY_CHECK_MS = 1000;
+
+export function usePresenceController(surface: RefObject<HTMLElement | null>): void {
+  const board = useBoardSession((s) => s.board);
+
+  useEffect(() => {
+    const el = surface.current;
+    if (!board || !el) return;
+    const settings = parsePresenceSettings(new URLSearchParams(window.location.search));
+    cursorRuntime.interpolate = settings.interpolate;
+    let size: Size = { width: el.clientWidth, height: el.clientHeight };
+    /** The camera follow mode last set: any other camera change is the user's own pan or zoom. */
+    let followCamera: Camera | null = null;
+
+    const applyFollow = () => {
+      const { following, peers } = usePresenceStore.getState();
+      if (!following) return;
+      if (!peers.some((p) => p.clientId === following.clientId)) {
+        usePresenceStore.getState().stopFollowing(); // the leader left
+        return;
+      }
+      const leader = listRemotePresence().find((p) => p.clientId === following.clientId);
+      if (!leader?.view || size.width === 0) return;
+      const camera = cameraForView(leader.view, size);
+      if (!camerasDiffer(camera, useUiStore.getState().camera)) return;
+      followCamera = camera;
+      useUiStore.getState().setCamera(camera);
+    };
+
+    const autoFollowPresenter = () => {
+      const { peers, following, dismissed, presenting, follow, stopFollowing } = usePresenceStore.getState();
+      if (following?.reason === 'spotlight' && !peers.some((p) => p.clientId === following.clientId && p.spotlight)) {
+        stopFollowing(); // the presenter stopped presenting
+        return;
+      }
+      if (following || presenting) return;
+      const presenter = peers.find((p) => p.spotlight && !dismissed.includes(p.clientId));
+      if (presenter) follow(presenter.clientId, 'spotlight');
+    };
+
+    const onPresence = () => {
+      const list = listRemotePresence();
+      cursorRuntime.ingest(list, performance.now());
+      usePresenceStore.getState().ingest(list);
+      autoFollowPresenter();
+      applyFollow();
+    };
+    const stopPresence = observePresence(onPresence);
+    onPresence();
+
+    const publishView = () => {
+      if (size.width > 0 && size.height > 0) updateLocalPresence({ view: viewOf(useUiStore.getState().camera, size) });
+    };
+    const resizeObserver = new ResizeObserver(() => {
+      size = { width: el.clientWidth, height: el.clientHeight };
+      publishView();
+      applyFollow();
+    });
+    resizeObserver.observe(el);
+    publishView();
+
+    const stopUi = useUiStore.subscribe((s, prev) => {
+      if (s.camera !== prev.camera) {
+        publishView();
+        cursorRuntime.requestFrame();
+        if (usePresenceStore.getState().following && (!followCamera || camerasDiffer(s.camera, followCamera))) {
+          usePresenceStore.getState().stopFollowing(); // a manual pan or zoom
+        }
+      }
+      if (s.selection !== prev.selection) updateLocalPresence({ sel: [...s.selection] });
+    });
+    updateLocalPresence({ sel: [...useUiStore.getState().selection] });
+
+    const stopStore = usePresenceStore.subscribe((s, prev) => {
+      if (s.presenting !== prev.presenting) updateLocalPresence({ spot: s.presenting });
+      if (s.laser !== prev.laser) updateLocalPresence({ laser: s.laser });
+      if (s.following !== prev.following) {
+        followCamera = null;
+        applyFollow();
+      }
+      if (s.dismissed !== prev.dismissed || s.presenting !== prev.presenting) autoFollowPresenter();
+    });
+
+    let lastInput = performance.now();
+    const refreshActivity = () => {
+      updateLocalPresence({ act: activityOf(lastInput, performance.now(), document.hidden, settings.idleAfterMs) });
+    };
+    const onInput = () => {
+      lastInput = performance.now();
+      refreshActivity();
+    };
+    const onPointerMove = (e: PointerEvent) => {
+      onInput();
+      if (!usePresenceStore.getState().laser) return;
+      const r = el.getBoundingClientRect();
+      const p = screenToBoard(useUiStore.getState().camera, { x: e.clientX - r.left, y: e.clientY - r.top });
+      cursorRuntime.pushLocalLaser(p, performance.now(), useBoardSession.getState().user.color);
+    };
+    const activityTimer = window.setInterval(refreshActivity, ACTIVITY_CHECK_MS);
+    window.addEventListener('pointermove', onPointerMove);
+    window.addEventListener('pointerdown', onInput);
+    window.addEventListener('keydown', onInput);
+    window.addEventListener('wheel', onInput, { passive: true });
+    document.addEventListener('visibilitychange', refreshActivity);
+
+    return () => {
+      stopPresence();
+      stopUi();
+      stopStore();
+      resizeObserver.disconnect();
+      window.clearInterval(activityTimer);
+      window.removeEventListener('pointermove', onPointerMove);
+      window.removeEventListener('pointerdown', onInput);
+      window.removeEventListener('keydown', onInput);
+      window.removeEventListener('wheel', onInput);
+      document.removeEventListener('visibilitychange', refreshActivity);
+      cursorRuntime.reset();
+      usePresenceStore.getState().reset();
+    };
+  }, [board, surface]);
+}
