@@ -12,3 +12,4 @@ export { parseShape, fragmentText } from './parse-shape';
 export { keyBetween, compareIndex, isIndexKey } from './fractional-index';
 export { shapeAt, shapesInRect } from './hit-test';
 export { ShapeCache } from './shape-cache';
+export * from './ops-notes';
