@@ -8,6 +8,7 @@ import type { CommonboardTestApi, WindowWithTestApi } from '@/lib/testing/test-a
 import { addRecent, parseRecent, RECENT_KEY } from '@/lib/ui/recent-boards';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { BoardCanvas } from '../canvas/board-canvas';
+import { canvasTestApi } from '../canvas/canvas-test-api';
 import { SelectionOverlay } from '../canvas/selection-overlay';
 import { PeopleList } from '../presence/people-list';
 import { presenceTestApi } from '../presence/presence-test-api';
@@ -41,6 +42,7 @@ function installTestApi(boardId: string): () => void {
     getRole: () => useBoardSession.getState().role,
     getShareLinks,
     ...presenceTestApi(),
+    ...canvasTestApi(),
   };
   const w = window as WindowWithTestApi;
   w.commonboard = api;

@@ -3,23 +3,34 @@
 /**
  * The drawing surface. Shapes are painted on one Canvas 2D element (10,000 shapes would be 10,000
  * DOM/SVG nodes to lay out; a canvas repaint of the visible ones is cheap), redrawn in
- * requestAnimationFrame only when something marked the frame dirty. The selection and remote
- * cursors are DOM overlays. Nothing here re-renders React per pointer move or per document change.
+ * requestAnimationFrame only when something marked the frame dirty. The selection, text editing and
+ * remote cursors are DOM overlays. Nothing here re-renders React per pointer move or per document change.
  */
 import { useEffect, useRef } from 'react';
-import { observeShapes, ShapeCache, type Board } from '@/lib/board';
+import { createHistory, observeShapes, ShapeCache, type Board } from '@/lib/board';
 import { throttle } from '@/lib/presence/throttle';
 import { boardToScreen } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { setLocalCursor } from '../board/board-session';
-import { Interaction } from './interaction';
+import { editableSelection, type Editor } from './editor';
+import { useEditorStore } from './editor-store';
+import { Interaction, selectionFrame, type Modifiers } from './interaction';
+import { handleKey } from './keyboard';
 import { useOverlayStore, type OverlayBox } from './overlay-store';
 import { drawScene } from './renderer';
+import { SelectionActions } from './selection-actions';
+import { measureText } from './shape-painter';
+import { TextEditor } from './text-editor';
 
 const CURSOR_INTERVAL_MS = 50; // ~20 Hz
 
 function isEditableTarget(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}
+
+function modifiers(e: PointerEvent): Modifiers {
+  // mice report 0.5 while pressed; pens report real pressure
+  return { shift: e.shiftKey, alt: e.altKey, pressure: e.pointerType === 'pen' ? e.pressure : 0.5, pointerType: e.pointerType };
 }
 
 export function BoardCanvas({ board, userName, readOnly }: { board: Board; userName: string; readOnly: boolean }) {
@@ -36,37 +47,49 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
     if (!canvas || !ctx) return;
     const cache = new ShapeCache();
     cache.reset(board);
+    const history = createHistory(board);
     let size = { width: 0, height: 0, dpr: 1 };
     let frame = 0;
 
-    const publishCursor = throttle((p: { x: number; y: number } | null) => setLocalCursor(p), CURSOR_INTERVAL_MS);
-    const interaction = new Interaction({
-      board: () => board,
+    const editor: Editor = {
+      board,
       cache,
+      history,
       userName: () => userName,
       editable: () => !readOnlyRef.current,
+      viewport: () => ({ width: size.width, height: size.height }),
       requestFrame: () => requestFrame(),
-      publishCursor: (p) => {
-        if (p === null) {
-          publishCursor.cancel();
-          setLocalCursor(null);
-        } else publishCursor(p);
-      },
-    });
+      measureText: (text, fontSize) => measureText(ctx, text, fontSize),
+    };
+    const interaction = new Interaction(editor);
+    const store = useEditorStore.getState();
+    store.setEditor(editor);
+    const stopHistory = history.onChange(() => useEditorStore.getState().setHistory(history.canUndo(), history.canRedo()));
+
+    const cursor = throttle((p: { x: number; y: number } | null) => setLocalCursor(p), CURSOR_INTERVAL_MS);
+    const publishCursor = (p: { x: number; y: number } | null) => {
+      if (p === null) {
+        cursor.cancel();
+        setLocalCursor(null);
+      } else cursor(p);
+    };
 
     const render = () => {
       frame = 0;
       interaction.flushFrame(); // may change the doc, which updates the cache synchronously
-      const { camera, selection } = useUiStore.getState();
-      drawScene(ctx, { shapes: cache.list(), camera, ...size, draft: interaction.draft() });
+      const { camera, selection, grid } = useUiStore.getState();
+      drawScene(ctx, { cache, camera, ...size, grid, draft: interaction.draft(), erasing: interaction.erasing() });
       const boxes: OverlayBox[] = [];
       for (const id of selection) {
         const s = cache.get(id);
         if (!s) continue; // deleted by a peer
         const tl = boardToScreen(camera, s);
-        boxes.push({ id, x: tl.x, y: tl.y, w: s.w * camera.zoom, h: s.h * camera.zoom, rotation: s.rotation });
+        boxes.push({ id, x: tl.x, y: tl.y, w: s.w * camera.zoom, h: s.h * camera.zoom, rotation: s.rotation, locked: s.locked });
       }
-      useOverlayStore.getState().setBoxes(boxes);
+      const f = boxes.length > 0 ? selectionFrame(editor) : null;
+      const tl = f ? boardToScreen(camera, f) : null;
+      const overlayFrame = f && tl ? { x: tl.x, y: tl.y, w: f.w * camera.zoom, h: f.h * camera.zoom, rotation: f.rotation, handles: editableSelection(editor).length > 0 } : null;
+      useOverlayStore.getState().set(boxes, overlayFrame);
     };
     function requestFrame() {
       if (frame === 0) frame = requestAnimationFrame(render);
@@ -90,8 +113,12 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
     const stopShapes = observeShapes(board, ({ ids }) => {
       if (cache.apply(board, ids)) requestFrame();
     });
+    const updateCursor = () => {
+      canvas.style.cursor = interaction.isPanReady() ? 'grab' : useUiStore.getState().tool === 'select' ? '' : 'crosshair';
+    };
     const stopUi = useUiStore.subscribe((s, prev) => {
-      if (s.camera !== prev.camera || s.selection !== prev.selection) requestFrame();
+      if (s.camera !== prev.camera || s.selection !== prev.selection || s.grid !== prev.grid) requestFrame();
+      if (s.tool !== prev.tool) updateCursor();
     });
 
     const local = (e: { clientX: number; clientY: number }) => {
@@ -99,25 +126,30 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
       return { x: e.clientX - r.left, y: e.clientY - r.top };
     };
     const onPointerDown = (e: PointerEvent) => {
+      // No mousedown default: it would move focus after the text editor (opened by this press) took it.
+      // Clicking the canvas still ends an edit in progress, explicitly.
+      e.preventDefault();
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
       canvas.setPointerCapture(e.pointerId);
-      interaction.pointerDown(local(e), e.pointerId, e.button, e.shiftKey);
+      interaction.pointerDown(local(e), e.pointerId, e.button, modifiers(e));
     };
-    const onPointerMove = (e: PointerEvent) => interaction.pointerMove(local(e), e.pointerId);
+    const onPointerMove = (e: PointerEvent) => interaction.pointerMove(local(e), e.pointerId, modifiers(e), publishCursor);
     const onPointerUp = (e: PointerEvent) => interaction.pointerUp(local(e), e.pointerId);
     const onPointerCancel = () => interaction.cancel();
-    const onPointerLeave = () => interaction.pointerLeave();
+    const onPointerLeave = () => interaction.pointerLeave(publishCursor);
+    const onDoubleClick = (e: MouseEvent) => interaction.doubleClick(local(e));
     const onWheel = (e: WheelEvent) => {
       e.preventDefault(); // otherwise the browser zooms/scrolls the page
       interaction.wheel(local(e), e.deltaX, e.deltaY, e.ctrlKey || e.metaKey);
     };
     const onKeyDown = (e: KeyboardEvent) => {
       if (isEditableTarget(e.target)) return;
-      if (interaction.keyDown(e)) e.preventDefault();
-      canvas.style.cursor = interaction.isPanReady() ? 'grab' : '';
+      if (handleKey(editor, interaction, e)) e.preventDefault();
+      updateCursor();
     };
     const onKeyUp = (e: KeyboardEvent) => {
-      interaction.keyUp(e.code);
-      canvas.style.cursor = interaction.isPanReady() ? 'grab' : '';
+      if (e.code === 'Space') interaction.setSpace(false);
+      updateCursor();
     };
 
     canvas.addEventListener('pointerdown', onPointerDown);
@@ -125,16 +157,19 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
     canvas.addEventListener('pointerup', onPointerUp);
     canvas.addEventListener('pointercancel', onPointerCancel);
     canvas.addEventListener('pointerleave', onPointerLeave);
+    canvas.addEventListener('dblclick', onDoubleClick);
     canvas.addEventListener('wheel', onWheel, { passive: false });
     window.addEventListener('keydown', onKeyDown);
     window.addEventListener('keyup', onKeyUp);
 
     return () => {
       if (frame !== 0) cancelAnimationFrame(frame);
-      interaction.flushFrame();
-      publishCursor.cancel();
+      interaction.cancel();
+      cursor.cancel();
       stopShapes();
       stopUi();
+      stopHistory();
+      history.destroy();
       resizeObserver.disconnect();
       dprQuery.removeEventListener('change', resize);
       canvas.removeEventListener('pointerdown', onPointerDown);
@@ -142,12 +177,20 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
       canvas.removeEventListener('pointerup', onPointerUp);
       canvas.removeEventListener('pointercancel', onPointerCancel);
       canvas.removeEventListener('pointerleave', onPointerLeave);
+      canvas.removeEventListener('dblclick', onDoubleClick);
       canvas.removeEventListener('wheel', onWheel);
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('keyup', onKeyUp);
-      useOverlayStore.getState().setBoxes([]);
+      useOverlayStore.getState().set([], null);
+      if (useEditorStore.getState().editor === editor) useEditorStore.getState().setEditor(null);
     };
   }, [board, userName]);
 
-  return <canvas ref={canvasRef} data-testid="canvas" className="absolute inset-0 h-full w-full touch-none select-none" />;
+  return (
+    <>
+      <canvas ref={canvasRef} data-testid="canvas" className="absolute inset-0 h-full w-full touch-none select-none" />
+      <TextEditor />
+      <SelectionActions />
+    </>
+  );
 }

@@ -1,163 +1,379 @@
 /**
- * Pointer and keyboard handling for the canvas, as a small state machine in tldraw's vocabulary:
- * idle -> translating or brushing (select tool), drawing (rectangle tool), panning (space+drag or
- * middle button). Drags are applied to the document at most once per animation frame
- * (flushFrame) plus a final commit on pointerup, so peers see smooth motion without one
- * update per mouse event.
+ * Pointer handling for the canvas, as a small state machine in tldraw's vocabulary: idle ->
+ * translating / brushing / resizing / rotating (select tool), creating / drawing / erasing (shape
+ * tools), panning (hand tool, space+drag, middle button), pinching (two touches). Drags are applied
+ * to the document at most once per animation frame (flushFrame) plus a final commit on pointerup,
+ * so peers see smooth motion without one update per mouse event, and each drag is one undo step.
  */
-import { addShape, deleteShapes, moveShapes, shapeAt, shapesInRect, type Board, type ShapeCache } from '@/lib/board';
-import { panBy, screenToBoard, zoomAt, type Point } from '@/lib/ui/camera';
+import { deleteShapes, moveShapes, updateShapes, type Shape, type ShapeId, type ShapePatch } from '@/lib/board';
+import { hitShape, shapesInRect } from '@/lib/board/hit-test';
+import { centerOf, rotateAround } from '@/lib/geometry/shape-geometry';
+import { HANDLES, handlePoint, mapBox, normalizeAngle, resizeFrame, rotateHandlePoint, rotationDelta, type Frame, type Handle } from '@/lib/geometry/transform';
+import { MAX_FONT_SIZE, MIN_FONT_SIZE } from '@/lib/board/schema';
+import { boardToScreen, panBy, screenToBoard, zoomAt, type Point } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
+import {
+  bindingAt,
+  boxFromDrag,
+  constrainAngle,
+  createBoxShape,
+  createLine,
+  createText,
+  isBoxTool,
+  PenStroke,
+  setText,
+  updateLineEnd,
+  type BoxTool,
+} from './creating';
+import { boundsOf, editableSelection, selectedShapes, type Editor } from './editor';
+import { useEditorStore } from './editor-store';
 import type { Draft } from './renderer';
+
+export type Modifiers = { shift: boolean; alt: boolean; pressure: number; pointerType: string };
 
 type State =
   | { kind: 'idle' }
-  | { kind: 'translating'; pointerId: number; last: Point; pending: Point }
-  | { kind: 'drawing'; pointerId: number; start: Point; current: Point }
+  | { kind: 'panning'; pointerId: number; lastScreen: Point }
+  | { kind: 'pinching'; startDist: number; lastMid: Point }
+  | { kind: 'translating'; pointerId: number; start: Point; applied: Point; pending: Point; shift: boolean; ids: ShapeId[] }
   | { kind: 'brushing'; pointerId: number; start: Point; current: Point; additive: boolean }
-  | { kind: 'panning'; pointerId: number; lastScreen: Point };
+  | { kind: 'resizing'; pointerId: number; handle: Handle; frame: Frame; shapes: Shape[]; pending: Point; shift: boolean }
+  | { kind: 'rotating'; pointerId: number; frame: Frame; start: Point; shapes: Shape[]; pending: Point; shift: boolean }
+  | { kind: 'creating'; pointerId: number; tool: BoxTool | 'line' | 'arrow'; start: Point; current: Point; shift: boolean; id: ShapeId | null; binding: ReturnType<typeof bindingAt> }
+  | { kind: 'drawing'; pointerId: number; stroke: PenStroke }
+  | { kind: 'erasing'; pointerId: number; trail: Point[]; hits: Set<ShapeId> };
 
-const DEFAULT_RECT = { w: 160, h: 100 };
 const MIN_DRAG_PX = 4;
 const HIT_TOLERANCE_PX = 4;
+const HANDLE_RADIUS_PX = 9;
+const ROTATE_OFFSET_PX = 24;
 
-export type InteractionHost = {
-  board: () => Board | null;
-  cache: ShapeCache;
-  userName: () => string;
-  requestFrame: () => void;
-  publishCursor: (p: Point | null) => void;
-  /** False while the server refuses us: edits would never be saved, so none are made. */
-  editable: () => boolean;
-};
+/** Which shapes the selection frame wraps: one shape's own box, or the union for several. */
+export function selectionFrame(editor: Editor): Frame | null {
+  const shapes = selectedShapes(editor);
+  if (shapes.length === 1) {
+    const s = shapes[0];
+    return { x: s.x, y: s.y, w: s.w, h: s.h, rotation: s.rotation };
+  }
+  const box = boundsOf(editor, shapes);
+  return box ? { ...box, rotation: 0 } : null;
+}
 
 export class Interaction {
   private state: State = { kind: 'idle' };
   private spaceHeld = false;
+  private touches = new Map<number, Point>();
 
-  constructor(private readonly host: InteractionHost) {}
+  constructor(private readonly editor: Editor) {}
 
-  /** The rectangle being drawn or the selection brush, in board coordinates, for the renderer. */
   draft(): Draft {
-    if (this.state.kind !== 'drawing' && this.state.kind !== 'brushing') return null;
-    const { start, current, kind } = this.state;
-    const box = { x: Math.min(start.x, current.x), y: Math.min(start.y, current.y), w: Math.abs(current.x - start.x), h: Math.abs(current.y - start.y) };
-    return { ...box, kind: kind === 'drawing' ? 'shape' : 'brush' };
+    const s = this.state;
+    if (s.kind === 'brushing') {
+      return { kind: 'brush', box: { x: Math.min(s.start.x, s.current.x), y: Math.min(s.start.y, s.current.y), w: Math.abs(s.current.x - s.start.x), h: Math.abs(s.current.y - s.start.y) } };
+    }
+    if (s.kind === 'erasing') return { kind: 'eraser', points: s.trail };
+    return null;
+  }
+
+  erasing(): ReadonlySet<string> {
+    return this.state.kind === 'erasing' ? this.state.hits : new Set();
   }
 
   isPanReady(): boolean {
-    return this.spaceHeld || this.state.kind === 'panning';
+    return this.spaceHeld || this.state.kind === 'panning' || useUiStore.getState().tool === 'hand';
   }
 
   private toBoard(screen: Point): Point {
     return screenToBoard(useUiStore.getState().camera, screen);
   }
 
-  pointerDown(screen: Point, pointerId: number, button: number, shiftKey = false): void {
+  private tolerance(px: number): number {
+    return px / useUiStore.getState().camera.zoom;
+  }
+
+  /** Topmost shape under p, found through the spatial index. */
+  private shapeAt(p: Point): Shape | null {
+    const t = this.tolerance(HIT_TOLERANCE_PX);
+    const near = this.editor.cache.query({ x: p.x - t, y: p.y - t, w: 2 * t, h: 2 * t });
+    for (let i = near.length - 1; i >= 0; i--) if (hitShape(near[i], p, t, this.editor.cache.lookup)) return near[i];
+    return null;
+  }
+
+  /** A resize or rotate handle of the selection frame under the screen point. */
+  private handleAt(screen: Point): Handle | 'rotate' | null {
+    const frame = selectionFrame(this.editor);
+    if (!frame || editableSelection(this.editor).length === 0) return null;
+    const camera = useUiStore.getState().camera;
+    const near = (p: Point) => {
+      const q = boardToScreen(camera, p);
+      return Math.hypot(q.x - screen.x, q.y - screen.y) <= HANDLE_RADIUS_PX;
+    };
+    if (near(rotateHandlePoint(frame, this.tolerance(ROTATE_OFFSET_PX)))) return 'rotate';
+    return HANDLES.find((h) => near(handlePoint(frame, h))) ?? null;
+  }
+
+  private begin(state: State): void {
+    this.state = state;
+    this.editor.history.beginGesture();
+    this.editor.requestFrame();
+  }
+
+  pointerDown(screen: Point, pointerId: number, button: number, mods: Modifiers): void {
     const ui = useUiStore.getState();
-    if (button === 1 || (button === 0 && this.spaceHeld)) {
+    if (mods.pointerType === 'touch') {
+      this.touches.set(pointerId, screen);
+      if (this.touches.size === 2) {
+        this.finish(); // a second finger turns any gesture into a pinch
+        const [a, b] = [...this.touches.values()];
+        this.state = { kind: 'pinching', startDist: Math.hypot(a.x - b.x, a.y - b.y), lastMid: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 } };
+        return;
+      }
+      if (this.touches.size > 2) return;
+    }
+    if (this.state.kind !== 'idle') return;
+    if (button === 1 || (button === 0 && (this.spaceHeld || ui.tool === 'hand'))) {
       this.state = { kind: 'panning', pointerId, lastScreen: screen };
       return;
     }
     if (button !== 0) return;
     const p = this.toBoard(screen);
-    if (ui.tool === 'rectangle') {
-      if (!this.host.editable()) return;
-      this.state = { kind: 'drawing', pointerId, start: p, current: p };
-      this.host.requestFrame();
+    const editable = this.editor.editable();
+    const tool = ui.tool;
+    if (tool !== 'select') {
+      if (!editable) return;
+      if (isBoxTool(tool) || tool === 'line' || tool === 'arrow') {
+        const binding = tool === 'arrow' ? bindingAt(this.editor, p, this.tolerance(HIT_TOLERANCE_PX)) : null;
+        this.begin({ kind: 'creating', pointerId, tool, start: p, current: p, shift: mods.shift, id: null, binding });
+      } else if (tool === 'pen') {
+        this.begin({ kind: 'drawing', pointerId, stroke: new PenStroke(this.editor, p, mods.pressure) });
+      } else if (tool === 'eraser') {
+        this.begin({ kind: 'erasing', pointerId, trail: [p], hits: new Set() });
+        this.erase(p);
+      } else if (tool === 'text') {
+        this.editor.history.beginGesture(); // ended by the text editor when editing stops
+        const id = createText(this.editor, p, 20);
+        ui.select([id]);
+        ui.setTool('select');
+        useEditorStore.getState().startTextEdit(id);
+      }
       return;
     }
-    const hit = shapeAt(this.host.cache.list(), p, HIT_TOLERANCE_PX / ui.camera.zoom);
+    const handle = this.handleAt(screen);
+    if (handle) {
+      const frame = selectionFrame(this.editor)!;
+      const shapes = selectedShapes(this.editor).filter((s) => !s.locked);
+      if (handle === 'rotate') this.begin({ kind: 'rotating', pointerId, frame, start: p, shapes, pending: p, shift: mods.shift });
+      else this.begin({ kind: 'resizing', pointerId, handle, frame, shapes, pending: p, shift: mods.shift });
+      return;
+    }
+    const hit = this.shapeAt(p);
     if (!hit) {
-      if (!shiftKey) ui.select([]);
-      this.state = { kind: 'brushing', pointerId, start: p, current: p, additive: shiftKey };
+      if (!mods.shift) ui.select([]);
+      this.state = { kind: 'brushing', pointerId, start: p, current: p, additive: mods.shift };
       return;
     }
-    if (shiftKey) {
+    if (mods.shift) {
       // shift-click toggles membership and never starts a drag
       ui.select(ui.selection.includes(hit.id) ? ui.selection.filter((id) => id !== hit.id) : [...ui.selection, hit.id]);
       return;
     }
     if (!ui.selection.includes(hit.id)) ui.select([hit.id]);
-    if (this.host.editable()) this.state = { kind: 'translating', pointerId, last: p, pending: p };
+    const ids = editableSelection(this.editor);
+    if (ids.length > 0) this.begin({ kind: 'translating', pointerId, start: p, applied: p, pending: p, shift: false, ids });
   }
 
-  pointerMove(screen: Point, pointerId: number): void {
-    const p = this.toBoard(screen);
-    this.host.publishCursor(p);
+  pointerMove(screen: Point, pointerId: number, mods: Modifiers, publishCursor: (p: Point) => void): void {
+    if (this.touches.has(pointerId)) this.touches.set(pointerId, screen);
     const s = this.state;
-    if (s.kind === 'idle' || s.pointerId !== pointerId) return;
-    if (s.kind === 'panning') {
+    if (s.kind === 'pinching') {
+      if (this.touches.size < 2) return;
+      const [a, b] = [...this.touches.values()];
+      const dist = Math.hypot(a.x - b.x, a.y - b.y);
+      const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
       const ui = useUiStore.getState();
-      ui.setCamera(panBy(ui.camera, screen.x - s.lastScreen.x, screen.y - s.lastScreen.y));
-      s.lastScreen = screen;
-    } else if (s.kind === 'drawing' || s.kind === 'brushing') {
-      s.current = p;
-    } else {
-      s.pending = p;
+      const panned = panBy(ui.camera, mid.x - s.lastMid.x, mid.y - s.lastMid.y);
+      ui.setCamera(zoomAt(panned, mid, s.startDist > 0 ? dist / s.startDist : 1));
+      s.startDist = dist;
+      s.lastMid = mid;
+      return;
     }
-    this.host.requestFrame();
+    const p = this.toBoard(screen);
+    publishCursor(p);
+    if (s.kind === 'idle' || s.pointerId !== pointerId) return;
+    switch (s.kind) {
+      case 'panning': {
+        const ui = useUiStore.getState();
+        ui.setCamera(panBy(ui.camera, screen.x - s.lastScreen.x, screen.y - s.lastScreen.y));
+        s.lastScreen = screen;
+        return;
+      }
+      case 'brushing':
+        s.current = p;
+        break;
+      case 'translating':
+      case 'resizing':
+      case 'rotating':
+        s.pending = p;
+        s.shift = mods.shift;
+        break;
+      case 'creating':
+        s.current = p;
+        s.shift = mods.shift;
+        break;
+      case 'drawing':
+        s.stroke.add(p, mods.pressure);
+        break;
+      case 'erasing':
+        s.trail.push(p);
+        if (s.trail.length > 40) s.trail.shift();
+        this.erase(p);
+        break;
+    }
+    this.editor.requestFrame();
   }
 
   pointerUp(screen: Point, pointerId: number): void {
+    this.touches.delete(pointerId);
     const s = this.state;
-    if (s.kind === 'idle' || s.pointerId !== pointerId) return;
-    this.state = { kind: 'idle' };
-    if (s.kind === 'translating') {
-      s.pending = this.toBoard(screen);
-      this.commitMove(s);
-    } else if (s.kind === 'drawing') {
-      this.finishDrawing(s.start, this.toBoard(screen));
-    } else if (s.kind === 'brushing') {
-      this.finishBrush(s.start, this.toBoard(screen), s.additive);
+    if (s.kind === 'pinching') {
+      if (this.touches.size < 2) this.state = { kind: 'idle' };
+      return;
     }
-    this.host.requestFrame();
+    if (s.kind === 'idle' || s.pointerId !== pointerId) return;
+    const p = this.toBoard(screen);
+    if (s.kind === 'translating' || s.kind === 'resizing' || s.kind === 'rotating') s.pending = p;
+    else if (s.kind === 'creating' || s.kind === 'brushing') s.current = p;
+    this.finish();
   }
 
-  pointerLeave(): void {
-    this.host.publishCursor(null);
+  pointerLeave(publishCursor: (p: null) => void): void {
+    publishCursor(null);
   }
 
-  /** Lost capture (e.g. alt-tab): keep what was done so far, drop drafts. */
+  /** Lost capture (e.g. alt-tab): keep what was done so far. */
   cancel(): void {
+    this.touches.clear();
+    this.finish();
+  }
+
+  /** Ends the current gesture, committing its last state. */
+  private finish(): void {
     const s = this.state;
-    if (s.kind === 'translating') this.commitMove(s);
+    this.flushFrame();
     this.state = { kind: 'idle' };
-    this.host.requestFrame();
+    const ui = useUiStore.getState();
+    if (s.kind === 'brushing') {
+      const inside = shapesInRect(this.editor.cache.query(this.boxOf(s.start, s.current)), s.start, s.current)
+        .filter((shape) => !shape.locked)
+        .map((shape) => shape.id);
+      if (inside.length > 0 || s.additive) ui.select(s.additive ? [...new Set([...ui.selection, ...inside])] : inside);
+    } else if (s.kind === 'creating') {
+      const id = s.id ?? this.createShape(s, null);
+      ui.select([id]);
+      ui.setTool('select');
+    } else if (s.kind === 'erasing') {
+      if (s.hits.size > 0) deleteShapes(this.editor.board, s.hits);
+    }
+    if (s.kind !== 'idle' && s.kind !== 'panning' && s.kind !== 'brushing' && s.kind !== 'pinching') this.editor.history.endGesture();
+    this.editor.requestFrame();
   }
 
-  /** Called once per animation frame before drawing. */
+  private boxOf(a: Point, b: Point) {
+    return { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), w: Math.abs(b.x - a.x), h: Math.abs(b.y - a.y) };
+  }
+
+  private erase(p: Point): void {
+    const s = this.state;
+    if (s.kind !== 'erasing') return;
+    const t = this.tolerance(HIT_TOLERANCE_PX * 2);
+    for (const shape of this.editor.cache.query({ x: p.x - t, y: p.y - t, w: 2 * t, h: 2 * t })) {
+      if (!shape.locked && hitShape(shape, p, t, this.editor.cache.lookup)) s.hits.add(shape.id);
+    }
+  }
+
+  private createShape(s: Extract<State, { kind: 'creating' }>, end: Point | null): ShapeId {
+    if (s.tool === 'line' || s.tool === 'arrow') {
+      const to = end ?? { x: s.start.x + 160, y: s.start.y };
+      return createLine(this.editor, s.tool, s.start, s.shift ? constrainAngle(s.start, to) : to, s.binding);
+    }
+    return createBoxShape(this.editor, s.tool, boxFromDrag(s.tool === 'rectangle' ? 'rect' : s.tool, s.start, end, s.shift));
+  }
+
+  /** Called once per animation frame before drawing: writes the drag's latest state. */
   flushFrame(): void {
-    if (this.state.kind === 'translating') this.commitMove(this.state);
+    const s = this.state;
+    const board = this.editor.board;
+    switch (s.kind) {
+      case 'translating': {
+        let target = s.pending;
+        if (s.shift) {
+          // constrain to the dominant axis of the whole drag
+          const dx = s.pending.x - s.start.x;
+          const dy = s.pending.y - s.start.y;
+          target = Math.abs(dx) > Math.abs(dy) ? { x: s.pending.x, y: s.start.y } : { x: s.start.x, y: s.pending.y };
+        }
+        const delta = { x: target.x - s.applied.x, y: target.y - s.applied.y };
+        if (delta.x === 0 && delta.y === 0) return;
+        moveShapes(board, s.ids, delta);
+        s.applied = target;
+        return;
+      }
+      case 'resizing':
+        updateShapes(board, this.resizePatches(s));
+        return;
+      case 'rotating':
+        updateShapes(board, this.rotatePatches(s));
+        return;
+      case 'creating': {
+        const zoom = useUiStore.getState().camera.zoom;
+        const far = Math.hypot(s.current.x - s.start.x, s.current.y - s.start.y) * zoom >= MIN_DRAG_PX;
+        if (!s.id) {
+          if (far) s.id = this.createShape(s, s.current);
+          return;
+        }
+        if (s.tool === 'line' || s.tool === 'arrow') {
+          const end = s.shift ? constrainAngle(s.start, s.current) : s.current;
+          const binding = s.tool === 'arrow' ? bindingAt(this.editor, end, this.tolerance(HIT_TOLERANCE_PX), s.id) : undefined;
+          updateLineEnd(this.editor, s.id, s.start, end, binding);
+        } else {
+          const box = boxFromDrag(s.tool === 'rectangle' ? 'rect' : s.tool, s.start, s.current, s.shift);
+          updateShapes(board, new Map([[s.id, box]]));
+        }
+        return;
+      }
+      case 'drawing':
+        s.stroke.flush();
+        return;
+    }
   }
 
-  private commitMove(s: Extract<State, { kind: 'translating' }>): void {
-    const board = this.host.board();
-    const delta = { x: s.pending.x - s.last.x, y: s.pending.y - s.last.y };
-    if (!board || (delta.x === 0 && delta.y === 0)) return;
-    moveShapes(board, useUiStore.getState().selection, delta);
-    s.last = s.pending;
+  private resizePatches(s: Extract<State, { kind: 'resizing' }>): Map<ShapeId, ShapePatch> {
+    const next = resizeFrame(s.frame, s.handle, s.pending, s.shift);
+    const patches = new Map<ShapeId, ShapePatch>();
+    if (s.shapes.length === 1 && s.frame.rotation === next.rotation) {
+      const shape = s.shapes[0];
+      const patch: ShapePatch = { x: next.x, y: next.y, w: next.w, h: next.h };
+      if (shape.type === 'text' && s.frame.h > 0) {
+        // text scales its font; its box follows the measured text
+        const fontSize = Math.round(Math.min(MAX_FONT_SIZE, Math.max(MIN_FONT_SIZE, (shape.style.fontSize * next.h) / s.frame.h)));
+        Object.assign(patch, { style: { fontSize }, ...this.editor.measureText(shape.text, fontSize) });
+      }
+      patches.set(shape.id, patch);
+      return patches;
+    }
+    for (const shape of s.shapes) patches.set(shape.id, mapBox(shape, s.frame, next));
+    return patches;
   }
 
-  private finishBrush(start: Point, end: Point, additive: boolean): void {
-    const ui = useUiStore.getState();
-    const inside = shapesInRect(this.host.cache.list(), start, end).map((s) => s.id);
-    if (inside.length === 0 && !additive) return;
-    ui.select(additive ? [...new Set([...ui.selection, ...inside])] : inside);
-  }
-
-  private finishDrawing(start: Point, end: Point): void {
-    const board = this.host.board();
-    const ui = useUiStore.getState();
-    if (!board) return;
-    const zoom = ui.camera.zoom;
-    const dragged = Math.abs(end.x - start.x) * zoom >= MIN_DRAG_PX || Math.abs(end.y - start.y) * zoom >= MIN_DRAG_PX;
-    const rect = dragged
-      ? { x: Math.min(start.x, end.x), y: Math.min(start.y, end.y), w: Math.abs(end.x - start.x), h: Math.abs(end.y - start.y) }
-      : { x: start.x - DEFAULT_RECT.w / 2, y: start.y - DEFAULT_RECT.h / 2, ...DEFAULT_RECT }; // a click: default size
-    const id = addShape(board, { type: 'rect', ...rect, createdBy: this.host.userName() });
-    ui.select([id]);
-    ui.setTool('select');
+  private rotatePatches(s: Extract<State, { kind: 'rotating' }>): Map<ShapeId, ShapePatch> {
+    const center = centerOf(s.frame);
+    const delta = rotationDelta(center, s.start, s.pending, s.shift);
+    const patches = new Map<ShapeId, ShapePatch>();
+    for (const shape of s.shapes) {
+      const c = rotateAround(centerOf(shape), center, delta);
+      patches.set(shape.id, { x: c.x - shape.w / 2, y: c.y - shape.h / 2, rotation: normalizeAngle(shape.rotation + delta) });
+    }
+    return patches;
   }
 
   wheel(screen: Point, deltaX: number, deltaY: number, zoomGesture: boolean): void {
@@ -166,41 +382,28 @@ export class Interaction {
     else ui.setCamera(panBy(ui.camera, -deltaX, -deltaY));
   }
 
-  /** Returns true if the key was handled (caller prevents the default). */
-  keyDown(e: { key: string; code: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; repeat: boolean }): boolean {
-    if (e.code === 'Space') {
-      this.spaceHeld = true;
-      return true;
-    }
-    if (e.ctrlKey || e.metaKey || e.altKey) return false;
-    const ui = useUiStore.getState();
-    switch (e.key) {
-      case 'r':
-      case 'R':
-        ui.setTool('rectangle');
-        return true;
-      case 'v':
-      case 'V':
-        ui.setTool('select');
-        return true;
-      case 'Escape':
-        if (this.state.kind === 'drawing' || this.state.kind === 'brushing') this.state = { kind: 'idle' };
-        ui.select([]);
-        this.host.requestFrame();
-        return true;
-      case 'Delete':
-      case 'Backspace': {
-        const board = this.host.board();
-        if (!board || ui.selection.length === 0 || !this.host.editable()) return false;
-        deleteShapes(board, ui.selection);
-        ui.select([]);
-        return true;
-      }
-    }
-    return false;
+  /** Double click: edit a text shape in place. */
+  doubleClick(screen: Point): void {
+    const hit = this.shapeAt(this.toBoard(screen));
+    if (!hit || hit.type !== 'text' || hit.locked || !this.editor.editable()) return;
+    useUiStore.getState().select([hit.id]);
+    this.editor.history.beginGesture();
+    useEditorStore.getState().startTextEdit(hit.id);
   }
 
-  keyUp(code: string): void {
-    if (code === 'Space') this.spaceHeld = false;
+  /** Escape: drop an unfinished brush; other gestures end normally. */
+  escape(): void {
+    if (this.state.kind === 'brushing') this.state = { kind: 'idle' };
+    else if (this.state.kind !== 'idle') this.finish();
+    this.editor.requestFrame();
+  }
+
+  setSpace(held: boolean): void {
+    this.spaceHeld = held;
+  }
+
+  /** Used by the text editor as it types. */
+  writeText(id: ShapeId, text: string, fontSize: number): void {
+    setText(this.editor, id, text, fontSize);
   }
 }

@@ -1,21 +1,31 @@
-/** Screen-space boxes of the selected shapes, recomputed once per drawn frame for the DOM overlay. */
+/** Screen-space geometry of the selection, recomputed once per drawn frame for the DOM overlay. */
 import { create } from 'zustand';
 
-export type OverlayBox = { id: string; x: number; y: number; w: number; h: number; rotation: number };
+export type OverlayBox = { id: string; x: number; y: number; w: number; h: number; rotation: number; locked: boolean };
+/** The frame the handles sit on; `handles` is false when nothing selected may be transformed. */
+export type OverlayFrame = { x: number; y: number; w: number; h: number; rotation: number; handles: boolean };
 
-type OverlayState = { boxes: readonly OverlayBox[]; setBoxes: (boxes: readonly OverlayBox[]) => void };
+type OverlayState = {
+  boxes: readonly OverlayBox[];
+  frame: OverlayFrame | null;
+  set: (boxes: readonly OverlayBox[], frame: OverlayFrame | null) => void;
+};
 
-function same(a: readonly OverlayBox[], b: readonly OverlayBox[]): boolean {
-  if (a.length !== b.length) return false;
-  return a.every((x, i) => {
-    const y = b[i];
-    return x.id === y.id && x.x === y.x && x.y === y.y && x.w === y.w && x.h === y.h && x.rotation === y.rotation;
-  });
+function sameBox(a: OverlayBox, b: OverlayBox): boolean {
+  return a.id === b.id && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h && a.rotation === b.rotation && a.locked === b.locked;
+}
+
+function sameFrame(a: OverlayFrame | null, b: OverlayFrame | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h && a.rotation === b.rotation && a.handles === b.handles;
 }
 
 export const useOverlayStore = create<OverlayState>((set, get) => ({
   boxes: [],
-  setBoxes: (boxes) => {
-    if (!same(get().boxes, boxes)) set({ boxes });
+  frame: null,
+  set: (boxes, frame) => {
+    const prev = get();
+    const boxesSame = prev.boxes.length === boxes.length && prev.boxes.every((b, i) => sameBox(b, boxes[i]));
+    if (!boxesSame || !sameFrame(prev.frame, frame)) set({ boxes: boxesSame ? prev.boxes : boxes, frame });
   },
 }));

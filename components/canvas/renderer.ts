@@ -1,28 +1,34 @@
 /**
  * Canvas 2D drawing of the scene. Pure drawing: no state, no DOM beyond the context it is given.
- * Shapes outside the viewport are skipped, so cost scales with what is visible.
+ * Only shapes the spatial index reports inside the viewport are painted, so the cost of a frame
+ * scales with what is visible, not with the board.
  */
-import type { Shape } from '@/lib/board';
+import type { ShapeCache } from '@/lib/board';
+import type { Box } from '@/lib/geometry/shape-geometry';
 import type { Camera } from '@/lib/ui/camera';
+import { paintShape } from './shape-painter';
 
-/** A rectangle being drawn ('shape') or the selection brush ('brush'), in board coordinates. */
-export type Draft = { x: number; y: number; w: number; h: number; kind: 'shape' | 'brush' } | null;
+/** The selection brush or the eraser trail, in board coordinates. */
+export type Draft = { kind: 'brush'; box: Box } | { kind: 'eraser'; points: { x: number; y: number }[] } | null;
 
 export type Scene = {
-  shapes: readonly Shape[];
+  cache: ShapeCache;
   camera: Camera;
   /** Canvas size in CSS pixels. */
   width: number;
   height: number;
   dpr: number;
+  grid: boolean;
   draft: Draft;
+  /** Shapes dimmed because the eraser is over them. */
+  erasing: ReadonlySet<string>;
 };
 
 const GRID = 40;
 
 function drawGrid(ctx: CanvasRenderingContext2D, { camera, width, height }: Scene): void {
-  const step = GRID * camera.zoom;
-  if (step < 8) return; // too dense to be useful when zoomed far out
+  let step = GRID * camera.zoom;
+  while (step < 12) step *= 5; // keep the grid readable when zoomed far out
   ctx.fillStyle = '#cbd5e1';
   const ox = (camera.x * camera.zoom) % step;
   const oy = (camera.y * camera.zoom) % step;
@@ -31,58 +37,44 @@ function drawGrid(ctx: CanvasRenderingContext2D, { camera, width, height }: Scen
   }
 }
 
-function drawRect(ctx: CanvasRenderingContext2D, s: Shape): void {
-  ctx.save();
-  ctx.globalAlpha = s.style.opacity;
-  if (s.rotation !== 0) {
-    ctx.translate(s.x + s.w / 2, s.y + s.h / 2);
-    ctx.rotate(s.rotation);
-    ctx.translate(-(s.x + s.w / 2), -(s.y + s.h / 2));
-  }
-  if (s.style.fill !== 'none') {
-    ctx.fillStyle = s.style.stroke;
-    ctx.fillRect(s.x, s.y, s.w, s.h);
-  }
-  if (s.style.strokeWidth > 0) {
-    ctx.strokeStyle = s.style.stroke;
-    ctx.lineWidth = s.style.strokeWidth;
-    ctx.lineJoin = 'round';
-    ctx.strokeRect(s.x, s.y, s.w, s.h);
-  }
-  ctx.restore();
+/** The board rectangle on screen. */
+export function viewportBox(camera: Camera, width: number, height: number): Box {
+  return { x: -camera.x, y: -camera.y, w: width / camera.zoom, h: height / camera.zoom };
 }
 
 export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   const { camera, width, height, dpr } = scene;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, height);
-  drawGrid(ctx, scene);
+  if (scene.grid) drawGrid(ctx, scene);
   ctx.setTransform(dpr * camera.zoom, 0, 0, dpr * camera.zoom, dpr * camera.x * camera.zoom, dpr * camera.y * camera.zoom);
-  // visible board rectangle, with a margin for strokes and rotation
-  const left = -camera.x - 50;
-  const top = -camera.y - 50;
-  const right = width / camera.zoom - camera.x + 50;
-  const bottom = height / camera.zoom - camera.y + 50;
-  for (const s of scene.shapes) {
-    const r = Math.max(s.w, s.h); // rotation-safe bound
-    if (s.x + r < left || s.y + r < top || s.x - r > right || s.y - r > bottom) continue;
-    switch (s.type) {
-      case 'rect':
-        drawRect(ctx, s);
-        break;
-    }
+  for (const s of scene.cache.query(viewportBox(camera, width, height))) {
+    if (scene.erasing.has(s.id)) {
+      ctx.save();
+      ctx.globalAlpha = 0.3;
+      paintShape(ctx, s, scene.cache.lookup);
+      ctx.restore();
+    } else paintShape(ctx, s, scene.cache.lookup);
   }
-  if (scene.draft) {
-    const d = scene.draft;
+  const d = scene.draft;
+  if (d?.kind === 'brush') {
     ctx.save();
-    if (d.kind === 'brush') {
-      ctx.fillStyle = 'rgba(37, 99, 235, 0.08)';
-      ctx.fillRect(d.x, d.y, d.w, d.h);
-    }
+    ctx.fillStyle = 'rgba(37, 99, 235, 0.08)';
+    ctx.fillRect(d.box.x, d.box.y, d.box.w, d.box.h);
     ctx.setLineDash([6 / camera.zoom, 4 / camera.zoom]);
     ctx.strokeStyle = '#2563eb';
     ctx.lineWidth = 1.5 / camera.zoom;
-    ctx.strokeRect(d.x, d.y, d.w, d.h);
+    ctx.strokeRect(d.box.x, d.box.y, d.box.w, d.box.h);
+    ctx.restore();
+  } else if (d?.kind === 'eraser' && d.points.length > 1) {
+    ctx.save();
+    ctx.strokeStyle = 'rgba(100, 116, 139, 0.5)';
+    ctx.lineWidth = 6 / camera.zoom;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    d.points.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
+    ctx.stroke();
     ctx.restore();
   }
 }

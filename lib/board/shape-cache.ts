@@ -1,8 +1,11 @@
 /**
  * Local, render-ready copy of the board's shapes, updated from observeShapes with only the ids a
- * transaction touched (no rescan per change). Sorting is redone lazily and only when z-order could
- * have changed (a shape added, removed or re-indexed).
+ * transaction touched (no rescan per change). Keeps a spatial index of every shape's bounds (for
+ * culling and hit testing) and which arrows are bound to which shape, so moving a shape re-indexes
+ * just the arrows attached to it. Sorting is redone lazily and only when z-order could have changed.
  */
+import { shapeBounds, type Box } from '@/lib/geometry/shape-geometry';
+import { SpatialIndex } from '@/lib/geometry/spatial-index';
 import type { Board } from './board';
 import { compareIndex } from './fractional-index';
 import { getShape, listShapes } from './read';
@@ -12,30 +15,57 @@ export class ShapeCache {
   private byId = new Map<string, Shape>();
   private sorted: Shape[] = [];
   private orderDirty = false;
+  private index = new SpatialIndex();
+  /** target id -> arrows bound to it */
+  private arrowsTo = new Map<string, Set<string>>();
+  readonly lookup = (id: string): Shape | undefined => this.byId.get(id);
 
   /** Full load, once per board. */
   reset(board: Board): void {
     this.byId.clear();
+    this.index.clear();
+    this.arrowsTo.clear();
     this.sorted = listShapes(board);
     for (const s of this.sorted) this.byId.set(s.id, s);
+    for (const s of this.sorted) this.track(s, undefined);
     this.orderDirty = false;
+  }
+
+  private targets(s: Shape | undefined): string[] {
+    if (!s || s.type !== 'arrow') return [];
+    return [s.start?.shapeId, s.end?.shapeId].filter((id): id is NonNullable<typeof id> => id !== undefined);
+  }
+
+  private track(next: Shape | undefined, prev: Shape | undefined): void {
+    for (const t of this.targets(prev)) this.arrowsTo.get(t)?.delete(prev!.id);
+    for (const t of this.targets(next)) {
+      let set = this.arrowsTo.get(t);
+      if (!set) this.arrowsTo.set(t, (set = new Set()));
+      set.add(next!.id);
+    }
+    if (next) this.index.set(next.id, shapeBounds(next, this.lookup));
+    else if (prev) this.index.remove(prev.id);
   }
 
   /** Re-reads the given ids; returns true if anything visible changed. */
   apply(board: Board, ids: Iterable<string>): boolean {
     let changed = false;
+    const touched = new Set<string>();
     for (const id of ids) {
       const prev = this.byId.get(id);
       const next = getShape(board, id);
+      touched.add(id);
       if (!next) {
         if (prev) {
           this.byId.delete(id);
+          this.track(undefined, prev);
           this.orderDirty = true;
           changed = true;
         }
         continue;
       }
       this.byId.set(id, next);
+      this.track(next, prev);
       if (!prev || prev.index !== next.index) this.orderDirty = true;
       else if (!this.orderDirty) {
         const at = this.sorted.indexOf(prev);
@@ -44,11 +74,22 @@ export class ShapeCache {
       }
       changed = true;
     }
+    // arrows bound to a changed shape moved with it: refresh their bounds
+    for (const id of touched) {
+      for (const arrowId of this.arrowsTo.get(id) ?? []) {
+        const arrow = this.byId.get(arrowId);
+        if (arrow) this.index.set(arrowId, shapeBounds(arrow, this.lookup));
+      }
+    }
     return changed;
   }
 
   get(id: string): Shape | undefined {
     return this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.byId.size;
   }
 
   /** Shapes bottom to top. The array is shared: do not mutate. */
@@ -58,5 +99,15 @@ export class ShapeCache {
       this.orderDirty = false;
     }
     return this.sorted;
+  }
+
+  /** Shapes whose bounds meet `box`, bottom to top (spatial index, no scan of the board). */
+  query(box: Box): Shape[] {
+    const out: Shape[] = [];
+    for (const id of this.index.query(box)) {
+      const s = this.byId.get(id);
+      if (s) out.push(s);
+    }
+    return out.sort(compareIndex);
   }
 }

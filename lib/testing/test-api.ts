@@ -16,7 +16,8 @@ export type CommonboardTestApi = {
   getRole(): 'editor' | 'viewer' | null;
   /** Share links as absolute URLs; `edit` only for editors. */
   getShareLinks(): Promise<{ edit?: string; view: string }>;
-} & PresenceTestApi;
+} & PresenceTestApi &
+  CanvasTestApi;
 
 type XY = { x: number; y: number };
 
@@ -28,6 +29,18 @@ export type PresenceTestApi = {
   getRemoteCursors(): Record<string, { clientId: number; received: XY | null; drawn: XY | null }>;
   getCamera(): { x: number; y: number; zoom: number };
   getFollowing(): { clientId: number; name: string; reason: 'click' | 'spotlight' } | null;
+};
+
+/** Canvas editor hooks (components/canvas/canvas-test-api.ts); positions are board coordinates. */
+export type CanvasTestApi = {
+  /** Selected shape ids that still exist, in z-order. */
+  getSelection(): string[];
+  /** The active tool ('select', 'rectangle', 'pen', …). */
+  getTool(): string;
+  /** A line's or arrow's points on the board, with bound arrow ends following their targets; null for other ids. */
+  getLinePoints(id: string): XY[] | null;
+  /** Whether this user's undo / redo stacks are non-empty. */
+  getHistory(): { canUndo: boolean; canRedo: boolean };
 };
 
 /** window with the test API, without a global augmentation (e2e declares its own copy of the contract). */

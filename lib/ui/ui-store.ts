@@ -7,14 +7,17 @@ import { create } from 'zustand';
 import type { ShapeId } from '../board/schema';
 import { IDENTITY_CAMERA, type Camera } from './camera';
 
-export type Tool = 'select' | 'rectangle';
-export const TOOLS: readonly Tool[] = ['select', 'rectangle'];
+export type Tool = 'select' | 'hand' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'pen' | 'text' | 'note' | 'eraser';
+export const TOOLS: readonly Tool[] = ['select', 'hand', 'rectangle', 'ellipse', 'diamond', 'line', 'arrow', 'pen', 'text', 'note', 'eraser'];
 
 export type UiState = {
   tool: Tool;
   camera: Camera;
   /** Selected shape ids (may name shapes a peer has since deleted; readers filter). */
   selection: readonly ShapeId[];
+  /** Dot grid behind the shapes (toggle with ctrl+'). */
+  grid: boolean;
+  toggleGrid: () => void;
   setTool: (tool: Tool) => void;
   setCamera: (camera: Camera) => void;
   select: (ids: readonly ShapeId[]) => void;
@@ -25,6 +28,8 @@ export const useUiStore = create<UiState>((set) => ({
   tool: 'select',
   camera: IDENTITY_CAMERA,
   selection: [],
+  grid: true,
+  toggleGrid: () => set((s) => ({ grid: !s.grid })),
   setTool: (tool) => set({ tool }),
   setCamera: (camera) => set({ camera }),
   select: (ids) => set({ selection: ids }),
