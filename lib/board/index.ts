@@ -13,3 +13,4 @@ export { keyBetween, compareIndex, isIndexKey } from './fractional-index';
 export { shapeAt, shapesInRect } from './hit-test';
 export { ShapeCache } from './shape-cache';
 export * from './ops-notes';
+export * from './ops-bulk';
