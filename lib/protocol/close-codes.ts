@@ -19,6 +19,11 @@ export const CloseCode = {
   MalformedMessage: 4422,
   /** Rate limit exceeded (transient: 45xx are retried with backoff). */
   RateLimited: 4529,
+  /**
+   * The client reads slower than the board changes: its unsent backlog passed the server's bound,
+   * so it is dropped (transient) and resyncs on reconnect instead of growing server memory.
+   */
+  SlowClient: 4508,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

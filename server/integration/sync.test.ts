@@ -66,7 +66,7 @@ describe('stock y-websocket clients', () => {
       () => {
         for (const m of raw.messages) {
           const d = decodeMessage(m);
-          if (d.ok && d.message.kind === 'awareness') for (const e of d.message.entries) states.set(e.clientId, e.state);
+          if (d.ok && d.message.kind === 'awareness') for (const e of d.message.entries) states.set(e.clientId, JSON.parse(new TextDecoder().decode(e.json)));
         }
         return states.has(aId) && states.has(b.doc.clientID);
       },

@@ -10,12 +10,11 @@
  * (presence missing until two renewals later). So on binding, the connection gets an offset that
  * lifts its clocks above the server's, applied to every entry it sends afterwards.
  */
-import * as encoding from 'lib0/encoding';
 import type { AwarenessEntry } from '../protocol/messages';
 
 export interface AwarenessFilterResult {
-  /** Re-encoded update holding only the entries the connection may write, or null if none. */
-  update: Uint8Array | null;
+  /** The entries the connection may write, clocks already offset (raw JSON untouched). */
+  kept: AwarenessEntry[];
   dropped: number;
   /** Set when a state exceeds the cap: the caller closes the connection. */
   tooLarge: boolean;
@@ -39,12 +38,12 @@ export class AwarenessGuard<P> {
 
   /** `serverClock(id)` is the clock the server's Awareness holds for an id (undefined if never seen). */
   filter(peer: P, entries: AwarenessEntry[], serverClock: (clientId: number) => number | undefined): AwarenessFilterResult {
-    const kept: { entry: AwarenessEntry; json: string }[] = [];
+    const kept: AwarenessEntry[] = [];
     let dropped = 0;
     let rebound = false;
     for (const entry of entries) {
       let mine = this.owned.get(peer);
-      if (mine === undefined && entry.state !== null && !this.owners.has(entry.clientId)) {
+      if (mine === undefined && !entry.isNull && !this.owners.has(entry.clientId)) {
         const known = serverClock(entry.clientId);
         mine = { id: entry.clientId, clockOffset: known !== undefined && known >= entry.clock ? known + 1 - entry.clock : 0 };
         this.owned.set(peer, mine);
@@ -55,19 +54,11 @@ export class AwarenessGuard<P> {
         dropped++; // someone else's id, or a null state for an id this connection doesn't own
         continue;
       }
-      const json = JSON.stringify(entry.state);
-      if (Buffer.byteLength(json) > this.maxStateBytes) return { update: null, dropped, tooLarge: true, rebound };
-      kept.push({ entry: { ...entry, clock: entry.clock + mine.clockOffset }, json });
+      // the size of the JSON as sent (it is relayed byte for byte)
+      if (entry.json.byteLength > this.maxStateBytes) return { kept: [], dropped, tooLarge: true, rebound };
+      kept.push(mine.clockOffset === 0 ? entry : { ...entry, clock: entry.clock + mine.clockOffset });
     }
-    if (kept.length === 0) return { update: null, dropped, tooLarge: false, rebound };
-    const e = encoding.createEncoder();
-    encoding.writeVarUint(e, kept.length);
-    for (const { entry, json } of kept) {
-      encoding.writeVarUint(e, entry.clientId);
-      encoding.writeVarUint(e, entry.clock);
-      encoding.writeVarString(e, json);
-    }
-    return { update: encoding.toUint8Array(e), dropped, tooLarge: false, rebound };
+    return { kept, dropped, tooLarge: false, rebound };
   }
 
   /** Forgets the connection; returns the id whose presence must now be removed, if any. */

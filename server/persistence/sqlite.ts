@@ -78,6 +78,9 @@ export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly stmt;
   private readonly appendTx;
+  private readonly appendBatchTx;
+  /** Last seq per board: only this process writes the file, so MAX() is asked once per board. */
+  private readonly seqs = new Map<string, number>();
   private readonly compactTx;
   private readonly createLinksTx;
   private readonly rotateLinkTx;
@@ -134,12 +137,22 @@ export class SqliteStorage implements Storage {
       return toLinks(this.stmt.links.all(boardId));
     });
 
-    this.appendTx = this.db.transaction((boardId: string, updates: Uint8Array[]): number => {
-      let seq = this.lastSeq(boardId);
-      const ts = Date.now();
+    // seqs are cached only after COMMIT: a rolled-back transaction leaves the cache untouched
+    const insert = (boardId: string, updates: Uint8Array[], ts: number, pending: Map<string, number>): number => {
+      let seq = pending.get(boardId) ?? this.lastSeq(boardId);
       for (const update of updates) this.stmt.insertUpdate.run(boardId, ++seq, update, ts);
+      pending.set(boardId, seq);
       return seq;
-    });
+    };
+    this.appendTx = this.db.transaction((boardId: string, updates: Uint8Array[], pending: Map<string, number>): number =>
+      insert(boardId, updates, Date.now(), pending),
+    );
+    this.appendBatchTx = this.db.transaction(
+      (batches: readonly { boardId: string; updates: Uint8Array[] }[], pending: Map<string, number>): number[] => {
+        const ts = Date.now();
+        return batches.map((b) => insert(b.boardId, b.updates, ts, pending));
+      },
+    );
 
     this.compactTx = this.db.transaction((boardId: string, state: Uint8Array, uptoSeq: number) => {
       this.stmt.insertSnapshot.run(boardId, uptoSeq, state, Date.now());
@@ -149,9 +162,13 @@ export class SqliteStorage implements Storage {
   }
 
   private lastSeq(boardId: string): number {
+    const cached = this.seqs.get(boardId);
+    if (cached !== undefined) return cached;
     const u = this.stmt.maxUpdateSeq.get(boardId)?.seq ?? 0;
     const s = this.stmt.maxSnapshotSeq.get(boardId)?.seq ?? 0;
-    return Math.max(u, s);
+    const seq = Math.max(u, s);
+    this.seqs.set(boardId, seq);
+    return seq;
   }
 
   async load(boardId: string): Promise<StoredBoard> {
@@ -173,7 +190,17 @@ export class SqliteStorage implements Storage {
 
   async appendUpdates(boardId: string, updates: Uint8Array[]): Promise<number> {
     if (updates.length === 0) return this.lastSeq(boardId);
-    return this.appendTx(boardId, updates);
+    const pending = new Map<string, number>();
+    const seq = this.appendTx(boardId, updates, pending);
+    for (const [id, s] of pending) this.seqs.set(id, s);
+    return seq;
+  }
+
+  async appendBatch(batches: readonly { boardId: string; updates: Uint8Array[] }[]): Promise<number[]> {
+    const pending = new Map<string, number>();
+    const seqs = this.appendBatchTx(batches, pending);
+    for (const [id, s] of pending) this.seqs.set(id, s);
+    return seqs;
   }
 
   async compact(boardId: string, state: Uint8Array, uptoSeq: number): Promise<void> {

@@ -38,6 +38,11 @@ export interface Storage {
    * survive a process crash.
    */
   appendUpdates(boardId: string, updates: Uint8Array[]): Promise<number>;
+  /**
+   * Optional: several boards' appends in ONE durable transaction (all or nothing); resolves with
+   * each board's last seq, in order. Without it the server calls appendUpdates per board.
+   */
+  appendBatch?(batches: readonly { boardId: string; updates: Uint8Array[] }[]): Promise<number[]>;
   /** Stores `state` as a snapshot covering seq <= uptoSeq and drops those log entries. */
   compact(boardId: string, state: Uint8Array, uptoSeq: number): Promise<void>;
   /** The board's share links, or null if it has none (never created through the API). */

@@ -52,7 +52,7 @@ describe('decodeMessage', () => {
     const r = decodeMessage(encodeAwarenessMessage(update));
     awareness.destroy();
     expect(r.ok && r.message.kind === 'awareness' && r.message.entries).toEqual([
-      { clientId: doc.clientID, clock: 1, state: { name: 'ada' } },
+      { clientId: doc.clientID, clock: 1, json: new TextEncoder().encode('{"name":"ada"}'), isNull: false },
     ]);
   });
 

@@ -11,11 +11,18 @@ import * as Y from 'yjs';
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
 export const SyncType = { Step1: 0, Step2: 1, Update: 2 } as const;
 
+/**
+ * One awareness entry, kept as the raw JSON bytes the client sent: the server only needs the client
+ * id and clock (ownership, ordering) and the state's size, so the state is relayed as-is, never
+ * re-stringified. It is still parsed once on arrival (see decodeAwarenessUpdate).
+ */
 export interface AwarenessEntry {
   clientId: number;
   clock: number;
-  /** null means "this client left". */
-  state: unknown;
+  /** UTF-8 JSON of the state, exactly as received. */
+  json: Uint8Array;
+  /** The state is JSON `null`: "this client left". */
+  isNull: boolean;
 }
 
 export type ClientMessage =
@@ -60,13 +67,13 @@ class Reader {
     return out;
   }
 
-  varString(): string {
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(this.varBytes());
-    } catch (err) {
-      if (err instanceof DecodeError) throw err;
-      throw new DecodeError('invalid utf-8 string');
-    }
+  /** A view (no copy) into the frame; callers must not keep it past the frame unless they copy. */
+  varView(): Uint8Array {
+    const len = this.varUint();
+    if (len > this.remaining) throw new DecodeError(`length ${len} exceeds remaining ${this.remaining} bytes`);
+    const out = this.bytes.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
   }
 
   end(): void {
@@ -105,7 +112,8 @@ function decodeOrThrow(frame: Uint8Array): ClientMessage {
       throw new DecodeError(`unknown sync type ${syncType}`);
     }
     case MessageType.Awareness: {
-      const update = r.varBytes();
+      // a view: the transport hands us a frame of our own, and the entries point into it
+      const update = r.varView();
       r.end();
       return { kind: 'awareness', update, entries: decodeAwarenessUpdate(update) };
     }
@@ -124,7 +132,16 @@ export function validateUpdate(update: Uint8Array): void {
   Y.decodeUpdate(update);
 }
 
-/** `varUint(n) • n × (varUint clientID • varUint clock • varString(JSON state))`. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `varUint(n) • n × (varUint clientID • varUint clock • varString(JSON state))`.
+ *
+ * Each state is parsed once (result discarded but for null detection): the server coalesces
+ * entries of several clients into one message, and one unparsable state would make every receiver
+ * (y-protocols JSON.parses each entry) drop the whole message, i.e. everyone else's presence too.
+ * Parsing ~100-byte states costs far less than the re-stringify + re-encode it replaces.
+ */
 export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   const r = new Reader(update);
   const count = r.varUint();
@@ -134,14 +151,20 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   for (let i = 0; i < count; i++) {
     const clientId = r.varUint();
     const clock = r.varUint();
-    const json = r.varString();
+    const json = r.varView();
+    let text: string;
+    try {
+      text = utf8.decode(json);
+    } catch {
+      throw new DecodeError('invalid utf-8 string');
+    }
     let state: unknown;
     try {
-      state = JSON.parse(json);
+      state = JSON.parse(text);
     } catch {
       throw new DecodeError('awareness state is not JSON');
     }
-    entries.push({ clientId, clock, state });
+    entries.push({ clientId, clock, json, isNull: state === null });
   }
   r.end();
   return entries;

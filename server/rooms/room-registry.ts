@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../logger';
 import type { Storage } from '../persistence/storage';
+import { FlushTicker } from './flush-ticker';
 import { Room, type RoomPolicy } from './room';
 
 interface Entry {
@@ -21,12 +22,16 @@ export class RoomRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Room>>();
   private readonly unloading = new Map<string, Promise<void>>();
+  /** Shared by all rooms: one write transaction and one flush per event-loop turn. */
+  private readonly ticker: FlushTicker;
 
   constructor(
     private readonly storage: Storage,
     private readonly options: RegistryOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.ticker = new FlushTicker(storage, (err) => log.error({ err }, 'flush failed'), options.metrics);
+  }
 
   get loadedCount(): number {
     return this.entries.size;
@@ -72,7 +77,7 @@ export class RoomRegistry {
   private async load(boardId: string): Promise<Room> {
     const started = performance.now();
     const stored = await this.storage.load(boardId);
-    const room = new Room(boardId, stored, this.storage, this.options, this.log, (broken) => this.drop(broken));
+    const room = new Room(boardId, stored, this.storage, this.options, this.log, (broken) => this.drop(broken), this.ticker);
     this.entries.set(boardId, { room, refs: 0, idleTimer: null });
     this.log.info(
       {

@@ -2,8 +2,11 @@
  * One loaded board: its Y.Doc, awareness and connected peers.
  *
  * THE PROMISE: an update the server has sent to any client is already on disk. Hence the order
- * validate -> apply -> append (await) -> broadcast, and sync step 2 is only computed once no
- * append is in flight, so a joiner never receives state that is not yet persisted.
+ * validate -> apply -> (tick) append with every other update of the tick -> broadcast (see
+ * flush-ticker.ts), and sync step 2 is only computed once nothing applied is unwritten, so a
+ * joiner never receives state that is not yet persisted.
+ *
+ * Presence is relayed as raw bytes (presence.ts) and coalesced: one awareness message per tick.
  *
  * Limits enforced here: board size (4413, checked before apply), awareness ownership and state
  * size (see limits/awareness-guard.ts), and updates with missing dependencies: what Yjs would park
@@ -13,7 +16,6 @@
  * A connection that keeps sending gaps is closed with 4422.
  */
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import { AwarenessGuard } from '../limits/awareness-guard';
 import type { Logger } from '../logger';
@@ -26,6 +28,8 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
 } from '../protocol/messages';
+import type { Flushable, FlushTicker } from './flush-ticker';
+import { Presence } from './presence';
 
 /** A connection as the room sees it; the transport implements it. */
 export interface Peer {
@@ -59,10 +63,27 @@ export class MalformedMessageError extends Error {
 
 /** Consecutive updates with missing dependencies tolerated (each answered with a resync request). */
 const MAX_GAP_STRIKES = 3;
+/** How often presence is checked for states not renewed in time (as y-protocols: 3 s). */
+const SWEEP_MS = 3_000;
 
-export class Room {
+/** Updates applied since the last tick, waiting to be written together. */
+interface Batch {
+  updates: Uint8Array[];
+  origins: Peer[];
+  receivedAt: number[];
+  done: Promise<void>;
+  resolve: () => void;
+}
+
+function newBatch(): Batch {
+  let resolve: () => void = () => {};
+  const done = new Promise<void>((r) => (resolve = r));
+  return { updates: [], origins: [], receivedAt: [], done, resolve };
+}
+
+export class Room implements Flushable {
   readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly presence = new Presence();
   /** Each peer with its count of consecutive updates that had missing dependencies. */
   private readonly peers = new Map<Peer, { gapStrikes: number }>();
   private readonly awarenessGuard: AwarenessGuard<Peer>;
@@ -71,8 +92,12 @@ export class Room {
   private lastSeq: number;
   private tailCount: number;
   private tailBytes: number;
-  private pendingWrites = 0;
+  /** Applied updates not yet handed to the ticker. */
+  private batch: Batch | null = null;
+  /** Batches handed to the ticker, oldest first, not yet committed. */
+  private readonly inFlight: Batch[] = [];
   private writeWaiters: (() => void)[] = [];
+  private readonly sweepTimer: NodeJS.Timeout;
   private compacting: Promise<void> | null = null;
   private broken = false;
 
@@ -84,6 +109,7 @@ export class Room {
     private readonly log: Logger,
     /** Called once if storage fails: the registry drops the room so the next join reloads from disk. */
     private readonly onBroken: (room: Room) => void,
+    private readonly ticker: FlushTicker,
   ) {
     Y.transact(this.doc, () => {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
@@ -94,9 +120,11 @@ export class Room {
     this.tailBytes = stored.tailBytes;
     this.boardBytes = (stored.snapshot?.byteLength ?? 0) + stored.tailBytes;
     this.awarenessGuard = new AwarenessGuard(policy.maxAwarenessStateBytes);
-    // the server has no presence of its own
-    this.awareness.setLocalState(null);
-    this.awareness.on('update', this.onAwarenessUpdate);
+    // one timer per room (not per connection), as y-protocols' Awareness had
+    this.sweepTimer = setInterval(() => {
+      if (this.presence.sweep(Date.now())) this.ticker.schedule(this);
+    }, SWEEP_MS);
+    this.sweepTimer.unref();
   }
 
   get peerCount(): number {
@@ -111,18 +139,14 @@ export class Room {
     this.peers.set(peer, { gapStrikes: 0 });
     // our step 1 makes the client upload edits it made offline (as step 2)
     peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
-    const clients = [...this.awareness.getStates().keys()];
-    if (clients.length > 0) {
-      peer.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)));
-    }
+    const all = this.presence.encodeAll();
+    if (all) peer.send(encodeAwarenessMessage(all));
   }
 
   leave(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     const owned = this.awarenessGuard.release(peer);
-    if (owned !== undefined && this.awareness.getStates().has(owned)) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [owned], null);
-    }
+    if (owned !== undefined && this.presence.remove(owned)) this.ticker.schedule(this);
   }
 
   /** Handles one frame; throws MalformedMessageError for frames that must close the connection. */
@@ -144,7 +168,7 @@ export class Room {
         return;
       case 'awareness': {
         if (!this.peers.has(peer)) return; // left already: don't resurrect its presence
-        const result = this.awarenessGuard.filter(peer, msg.entries, (id) => this.awareness.meta.get(id)?.clock);
+        const result = this.awarenessGuard.filter(peer, msg.entries, (id) => this.presence.clock(id));
         const metrics = this.policy.metrics;
         if (result.tooLarge) {
           metrics?.error('awareness_too_large');
@@ -155,12 +179,11 @@ export class Room {
           metrics?.error('awareness_foreign');
           this.log.debug({ boardId: this.boardId, conn: peer.id, dropped: result.dropped }, 'foreign awareness entries dropped');
         }
-        if (result.update) awarenessProtocol.applyAwarenessUpdate(this.awareness, result.update, peer);
+        if (result.kept.length > 0 && this.presence.apply(result.kept, Date.now())) this.ticker.schedule(this);
         return;
       }
       case 'query-awareness': {
-        const clients = [...this.awareness.getStates().keys()];
-        peer.send(encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients)));
+        peer.send(encodeAwarenessMessage(this.presence.encodeAll() ?? new Uint8Array([0])));
         return;
       }
     }
@@ -187,6 +210,7 @@ export class Room {
     metrics?.applySeconds.observe((performance.now() - started) / 1000);
     const gap = !hadPending && this.dropPending();
     if (integrated.length > 0) await this.persistAndBroadcast(integrated, origin, receivedAt);
+    if (this.broken) return;
     if (applyError) {
       throw new MalformedMessageError(`update failed to apply: ${String(applyError)}`);
     }
@@ -229,43 +253,78 @@ export class Room {
     return true;
   }
 
-  private async persistAndBroadcast(updates: Uint8Array[], origin: Peer, receivedAt: number): Promise<void> {
+  /** Queues `updates` for the next tick's write; resolves once they are on disk and broadcast. */
+  private persistAndBroadcast(updates: Uint8Array[], origin: Peer, receivedAt: number): Promise<void> {
+    const batch = (this.batch ??= newBatch());
+    for (const u of updates) {
+      batch.updates.push(u);
+      batch.origins.push(origin);
+      batch.receivedAt.push(receivedAt);
+    }
+    this.ticker.schedule(this);
+    return batch.done;
+  }
+
+  /** Ticker: broadcast coalesced presence now; hand over the updates to write. */
+  flush(): Uint8Array[] | null {
+    const presence = this.presence.takeDirty();
+    if (presence) {
+      const frame = encodeAwarenessMessage(presence);
+      // echoed to the sender too: it keeps the v3 client's 30 s watchdog fed
+      for (const peer of this.peers.keys()) peer.send(frame);
+    }
+    const batch = this.batch;
+    if (!batch || this.broken) return null;
+    this.batch = null;
+    this.inFlight.push(batch);
+    return batch.updates;
+  }
+
+  /** Ticker: the oldest in-flight batch is durable; now (and only now) it goes out. */
+  committed(lastSeq: number): void {
+    const batch = this.inFlight.shift();
+    if (!batch) return;
     const metrics = this.policy.metrics;
-    this.pendingWrites++;
-    try {
-      const started = performance.now();
-      this.lastSeq = await this.storage.appendUpdates(this.boardId, updates);
-      metrics?.persistSeconds.observe((performance.now() - started) / 1000);
-      this.tailCount += updates.length;
-      for (const u of updates) {
-        this.tailBytes += u.byteLength;
-        this.boardBytes += u.byteLength;
-      }
-    } catch (err) {
-      metrics?.error('storage');
-      this.fail(err);
-      return;
-    } finally {
-      this.pendingWrites--;
-      if (this.pendingWrites === 0) {
-        const waiters = this.writeWaiters;
-        this.writeWaiters = [];
-        for (const wake of waiters) wake();
-      }
+    this.lastSeq = lastSeq;
+    this.tailCount += batch.updates.length;
+    for (const u of batch.updates) {
+      this.tailBytes += u.byteLength;
+      this.boardBytes += u.byteLength;
     }
-    for (const update of updates) {
-      const frame = encodeSyncUpdate(update);
+    const now = performance.now();
+    for (let i = 0; i < batch.updates.length; i++) {
+      // encoded once, the same buffer to every socket
+      const frame = encodeSyncUpdate(batch.updates[i]);
+      const origin = batch.origins[i];
       for (const peer of this.peers.keys()) if (peer !== origin) peer.send(frame);
+      metrics?.broadcastSeconds.observe((now - batch.receivedAt[i]) / 1000);
     }
-    metrics?.broadcastSeconds.observe((performance.now() - receivedAt) / 1000);
+    this.settle(batch);
     if (this.tailCount > this.policy.compactAfterUpdates || this.tailBytes > this.policy.compactAfterBytes) {
       void this.compact().catch((err: unknown) => this.log.error({ err, boardId: this.boardId }, 'compaction failed'));
     }
   }
 
-  /** Resolves when no append is in flight, i.e. the doc equals what is on disk. */
+  /** Ticker: the oldest in-flight batch was not written; nothing of it was sent. */
+  writeFailed(err: unknown): void {
+    const batch = this.inFlight.shift();
+    this.policy.metrics?.error('storage');
+    this.fail(err);
+    if (batch) this.settle(batch);
+  }
+
+  private settle(batch: Batch): void {
+    batch.resolve();
+    if (this.batch === null && this.inFlight.length === 0) {
+      const waiters = this.writeWaiters;
+      this.writeWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  /** Resolves when nothing applied is unwritten, i.e. the doc equals what is on disk. */
   whenPersisted(): Promise<void> {
-    if (this.pendingWrites === 0) return Promise.resolve();
+    if (this.batch === null && this.inFlight.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.writeWaiters.push(resolve));
   }
 
@@ -301,6 +360,12 @@ export class Room {
     this.log.error({ err, boardId: this.boardId }, 'storage write failed; closing board');
     // clients keep their edits and re-upload them on reconnect (server step 1)
     for (const peer of this.peers.keys()) peer.close(1011, 'board storage failed');
+    // updates applied but never written: release whoever waits on them (nothing was sent)
+    for (const b of [...this.inFlight.splice(0), ...(this.batch ? [this.batch] : [])]) b.resolve();
+    this.batch = null;
+    const waiters = this.writeWaiters;
+    this.writeWaiters = [];
+    for (const wake of waiters) wake();
     this.onBroken(this);
   }
 
@@ -309,18 +374,7 @@ export class Room {
   }
 
   destroy(): void {
-    this.awareness.off('update', this.onAwarenessUpdate);
-    this.awareness.destroy();
+    clearInterval(this.sweepTimer);
     this.doc.destroy();
   }
-
-  private readonly onAwarenessUpdate = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-  ): void => {
-    const changed = [...added, ...updated, ...removed];
-    if (changed.length === 0) return;
-    const frame = encodeAwarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    // echoed to the sender too: it keeps the v3 client's 30 s watchdog fed
-    for (const peer of this.peers.keys()) peer.send(frame);
-  };
 }

@@ -9,6 +9,11 @@
  * Limits (server/limits): Origin allow-list and connection caps are checked right after the
  * upgrade; each frame passes the connection's token buckets (4529 when over). On shutdown the
  * 1012 closes are spread over drainMs so clients, which reconnect without jitter, come back spread.
+ *
+ * Hot path: a socket is corked on its first send of an event-loop turn and uncorked once the turn's
+ * work is done, so all frames a room flush sends to one peer leave in one writev. A socket whose
+ * unsent backlog passes maxBufferedBytes (a client that stopped reading) is closed with 4508
+ * (transient: it reconnects and resyncs) instead of buffering without bound.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -26,7 +31,7 @@ import type { Peer } from '../rooms/room';
 import type { RoomRegistry } from '../rooms/room-registry';
 import { openSession, type Session } from '../rooms/session';
 
-type TransportConfig = Pick<
+type TransportConfig = { maxBufferedBytes?: number } & Pick<
   Config,
   | 'maxMessageBytes'
   | 'heartbeatTickMs'
@@ -47,6 +52,9 @@ const ERROR_KIND_BY_CLOSE: ReadonlyMap<number, ErrorKind> = new Map<number, Erro
   [CloseCode.RateLimited, 'rate_limited'],
   [1011, 'internal'],
 ]);
+
+/** Unsent bytes a socket may hold before it is dropped as a slow client (env: none yet). */
+export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 interface Connection {
   peer: SocketPeer;
@@ -69,20 +77,48 @@ export function boardIdFromUrl(url: string | undefined): string | null {
   return isBoardId(id) ? id : null;
 }
 
+/** Sockets corked during this turn; uncorked together once the turn's synchronous work is done. */
+const corked: SocketPeer[] = [];
+function uncorkAll(): void {
+  for (const peer of corked) peer.uncork();
+  corked.length = 0;
+}
+
+const BINARY = { binary: true } as const;
+
 class SocketPeer implements Peer {
   closed = false;
+  /** Set on every send; the heartbeat tick turns it into lastSentAt (no clock read per frame). */
+  sent = false;
+  private corked = false;
   constructor(
     readonly id: string,
     private readonly ws: WebSocket,
-    private readonly onSend: () => void,
+    private readonly socket: Duplex,
+    private readonly maxBufferedBytes: number,
     private readonly metrics: Metrics | null = null,
   ) {}
 
   send(frame: Uint8Array): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    this.onSend();
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.metrics?.error('slow_client');
+      this.close(CloseCode.SlowClient, 'client too slow');
+      return;
+    }
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      if (corked.push(this) === 1) process.nextTick(uncorkAll);
+    }
+    this.sent = true;
     this.metrics?.frameOut(frame);
-    this.ws.send(frame, { binary: true });
+    this.ws.send(frame, BINARY);
+  }
+
+  uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
   }
 
   close(code: number, reason: string): void {
@@ -126,7 +162,14 @@ export function attachWsTransport(
   auth: BoardAuth | null = null,
 ): WsTransport {
   // ws itself answers 1009 above maxPayload; leave headroom so ordinary oversize frames get our 4413
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes * 2 });
+  // no permessage-deflate: its zlib state costs ~tens of KB per socket and CPU per frame
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxMessageBytes * 2,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  const maxBufferedBytes = config.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
   const connections = new Map<WebSocket, Connection>();
   let nextId = 1;
   let draining = false;
@@ -140,7 +183,7 @@ export function attachWsTransport(
     const boardId = boardIdFromUrl(req.url);
     const authorized = auth && boardId ? auth.authorize(boardId, tokenFromUrl(req.url)) : Promise.resolve(null);
     authorized.then(
-      (result) => wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req, result)),
+      (result) => wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, req, result)),
       (err: unknown) => {
         log.error({ err, url: req.url }, 'authorization failed');
         socket.destroy();
@@ -148,10 +191,10 @@ export function attachWsTransport(
     );
   });
 
-  function onConnection(ws: WebSocket, req: IncomingMessage, authResult: AuthResult | null): void {
+  function onConnection(ws: WebSocket, socket: Duplex, req: IncomingMessage, authResult: AuthResult | null): void {
     const id = `c${nextId++}`;
     const conn: Connection = {
-      peer: new SocketPeer(id, ws, () => (conn.lastSentAt = Date.now()), metrics),
+      peer: new SocketPeer(id, ws, socket, maxBufferedBytes, metrics),
       session: null,
       lastSentAt: Date.now(),
       lastPingAt: 0,
@@ -248,7 +291,10 @@ export function attachWsTransport(
         conn.lastPingAt = now;
         ws.ping();
       }
-      if (now - conn.lastSentAt >= config.idleFrameAfterMs) conn.peer.send(HEARTBEAT_FRAME);
+      if (conn.peer.sent) {
+        conn.peer.sent = false;
+        conn.lastSentAt = now;
+      } else if (now - conn.lastSentAt >= config.idleFrameAfterMs) conn.peer.send(HEARTBEAT_FRAME);
     }
   }, config.heartbeatTickMs);
   tick.unref();

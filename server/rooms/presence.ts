@@ -1,0 +1,97 @@
+/**
+ * A board's awareness states as raw bytes: the y-protocols Awareness rules (clock ordering, null =
+ * left, 30 s timeout) without its JSON round trip. Entries are stored as the JSON bytes a client
+ * sent and re-framed, never re-stringified, so relaying presence costs a few varints per entry.
+ *
+ * Changes are collected in `dirty` and sent as ONE awareness message per tick (several clients
+ * per message is allowed by the protocol; still one message per frame).
+ */
+import * as encoding from 'lib0/encoding';
+import type { AwarenessEntry } from '../protocol/messages';
+
+/** As y-protocols: a remote state not renewed for this long is removed (clients renew every 15 s). */
+export const OUTDATED_TIMEOUT_MS = 30_000;
+
+const NULL_JSON = new TextEncoder().encode('null');
+
+interface State {
+  json: Uint8Array;
+  updatedAt: number;
+}
+
+export class Presence {
+  /** Last clock per client id, kept after removal (as y-protocols' meta) so old entries stay old. */
+  private readonly clocks = new Map<number, number>();
+  private readonly states = new Map<number, State>();
+  /** Ids changed since the last takeDirty(). */
+  private dirty = new Set<number>();
+
+  get size(): number {
+    return this.states.size;
+  }
+
+  has(clientId: number): boolean {
+    return this.states.has(clientId);
+  }
+
+  clock(clientId: number): number | undefined {
+    return this.clocks.get(clientId);
+  }
+
+  /** Applies entries by y-protocols' rule; returns true if any was newer (and so must be relayed). */
+  apply(entries: readonly AwarenessEntry[], now: number): boolean {
+    let changed = false;
+    for (const { clientId, clock, json, isNull } of entries) {
+      const current = this.clocks.get(clientId) ?? 0;
+      if (!(current < clock || (current === clock && isNull && this.states.has(clientId)))) continue;
+      if (isNull) this.states.delete(clientId);
+      else this.states.set(clientId, { json, updatedAt: now });
+      this.clocks.set(clientId, clock);
+      this.dirty.add(clientId);
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Removes a state (connection gone, or timed out); true if there was one. */
+  remove(clientId: number): boolean {
+    if (!this.states.delete(clientId)) return false;
+    this.dirty.add(clientId);
+    return true;
+  }
+
+  /** Removes states not renewed within OUTDATED_TIMEOUT_MS; true if any. */
+  sweep(now: number): boolean {
+    let removed = false;
+    for (const [id, s] of this.states) {
+      if (now - s.updatedAt >= OUTDATED_TIMEOUT_MS) removed = this.remove(id) || removed;
+    }
+    return removed;
+  }
+
+  /** Encoded awareness update for the ids changed since the last call, or null if none. */
+  takeDirty(): Uint8Array | null {
+    if (this.dirty.size === 0) return null;
+    const ids = this.dirty;
+    this.dirty = new Set();
+    return this.encode(ids);
+  }
+
+  /** Every current state, or null if there are none. */
+  encodeAll(): Uint8Array | null {
+    return this.states.size === 0 ? null : this.encode(this.states.keys());
+  }
+
+  private encode(ids: Iterable<number>): Uint8Array {
+    const list = [...ids];
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, list.length);
+    for (const id of list) {
+      encoding.writeVarUint(e, id);
+      encoding.writeVarUint(e, this.clocks.get(id) ?? 0);
+      // varString = varUint(byte length) + UTF-8 bytes, so the raw JSON bytes go in unchanged
+      encoding.writeVarUint8Array(e, this.states.get(id)?.json ?? NULL_JSON);
+    }
+    return encoding.toUint8Array(e);
+  }
+}
