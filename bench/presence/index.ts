@@ -22,57 +22,54 @@ const WARMUP_MS = 1000;
 type Stats = { awarenessFrames: number; awarenessBytes: number; frames: number; bytes: number };
 type Sample = [number, number, number];
 
-/** Counts the frames this page sends on its WebSockets (awareness frames start with byte 1). */
-function countSends() {
+/**
+ * Counts the frames the page sends on its WebSockets (awareness frames start with byte 1). Page
+ * scripts are strings: tsx would inject its `__name` helper into functions, which pages lack.
+ */
+const COUNT_SENDS = `(() => {
   const stats = { awarenessFrames: 0, awarenessBytes: 0, frames: 0, bytes: 0 };
-  (window as unknown as { __wsStats: typeof stats }).__wsStats = stats;
+  window.__wsStats = stats;
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
-    const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : data instanceof ArrayBuffer ? new Uint8Array(data) : null;
-    const len = bytes?.byteLength ?? 0;
+    const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : data instanceof ArrayBuffer ? new Uint8Array(data) : null;
+    const len = bytes ? bytes.byteLength : 0;
     stats.frames++;
     stats.bytes += len;
-    if (bytes && bytes[0] === 1) {
-      stats.awarenessFrames++;
-      stats.awarenessBytes += len;
-    }
+    if (bytes && bytes[0] === 1) { stats.awarenessFrames++; stats.awarenessBytes += len; }
     return send.call(this, data);
   };
-}
+})()`;
+
+/** Records every animation frame's time and, if a name is given, that user's drawn cursor. */
+const startSamplingScript = (name: string) => `(() => {
+  window.__samples = []; window.__frames = []; window.__stop = false;
+  const tick = (t) => {
+    if (window.__stop) return;
+    window.__frames.push(t);
+    const c = ${JSON.stringify(name)} ? window.commonboard.getRemoteCursors()[${JSON.stringify(name)}] : null;
+    if (c && c.drawn) window.__samples.push([t, c.drawn.x, c.drawn.y]);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})()`;
 
 async function openPage(browser: Browser, web: string, board: BenchBoard, name: string, extra = ''): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  if (name === 'Alice') await page.addInitScript(countSends);
+  if (name === 'Alice') await page.addInitScript(COUNT_SENDS);
   const sep = board.path.includes('?') ? '&' : '?';
   await page.goto(`${web}${board.path}${sep}name=${name}${extra}`);
-  await page.waitForFunction(() => typeof window.commonboard?.whenSynced === 'function');
-  await page.evaluate(() => window.commonboard!.whenSynced());
+  await page.waitForFunction("typeof window.commonboard?.whenSynced === 'function'");
+  await page.evaluate('window.commonboard.whenSynced()');
   return page;
 }
 
-function startSampling(page: Page, who: string): Promise<void> {
-  return page.evaluate((name) => {
-    const w = window as unknown as { __samples: Sample[]; __frames: number[]; __stop: boolean };
-    w.__samples = [];
-    w.__frames = [];
-    w.__stop = false;
-    const loop = (t: number) => {
-      if (w.__stop) return;
-      w.__frames.push(t);
-      const c = name ? window.commonboard!.getRemoteCursors()[name] : null;
-      if (c?.drawn) w.__samples.push([t, c.drawn.x, c.drawn.y]);
-      requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  }, who);
+async function startSampling(page: Page, who: string): Promise<void> {
+  await page.evaluate(startSamplingScript(who));
 }
 
 function stopSampling(page: Page): Promise<{ samples: Sample[]; frames: number[] }> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __samples: Sample[]; __frames: number[]; __stop: boolean };
-    w.__stop = true;
-    return { samples: w.__samples, frames: w.__frames };
-  });
+  return page.evaluate('(() => { window.__stop = true; return { samples: window.__samples, frames: window.__frames }; })()');
 }
 
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] : NaN);
@@ -138,7 +135,11 @@ async function scriptedPeers(sync: string, web: string, board: BenchBoard, n: nu
 }
 
 async function main(): Promise<void> {
+  console.error('starting sync server and web app …');
   const stack = await startStack();
+  console.error(`sync server log: ${stack.syncLog}`);
+  process.setMaxListeners(PEERS + 20); // each y-websocket client adds an exit listener
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
@@ -151,14 +152,16 @@ async function main(): Promise<void> {
     await alice.mouse.move(640, 420);
 
     // 1 + 2: one user moving, two viewers sampling every frame
+    console.error('measuring one moving user …');
     const moving = moveInCircle(alice, WARMUP_MS + SECONDS * 1000);
+    moving.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
     await new Promise((r) => setTimeout(r, WARMUP_MS));
-    const before = (await alice.evaluate(() => (window as unknown as { __wsStats: Stats }).__wsStats)) as Stats;
+    const before = (await alice.evaluate('({ ...window.__wsStats })')) as Stats;
     await Promise.all([startSampling(smooth, 'Alice'), startSampling(raw, 'Alice')]);
     const t0 = Date.now();
     await moving;
     const secs = (Date.now() - t0) / 1000;
-    const after = (await alice.evaluate(() => (window as unknown as { __wsStats: Stats }).__wsStats)) as Stats;
+    const after = (await alice.evaluate('({ ...window.__wsStats })')) as Stats;
     const [s, r] = await Promise.all([stopSampling(smooth), stopSampling(raw)]);
     if (SHOTS) await smooth.screenshot({ path: `${SHOTS}/presence-viewer.png` });
     const frames = after.awarenessFrames - before.awarenessFrames;
@@ -175,16 +178,20 @@ async function main(): Promise<void> {
     console.log(`| ?interpolate=0 | ${jr.frames} | ${f1(jr.max)} | ${f1(jr.p95)} | ${f1(jr.movingShare * 100)} % |`);
 
     // 3: frame intervals with 50 peers
+    console.error(`measuring frame intervals, then with ${PEERS} scripted peers …`);
     await startSampling(smooth, '');
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     const idle = frameTimes((await stopSampling(smooth)).frames);
     const peers = await scriptedPeers(stack.sync, stack.web, board, PEERS);
-    await smooth.waitForFunction((n) => Object.keys(window.commonboard!.getRemoteCursors()).length >= n, PEERS, { timeout: 30_000 });
+    await smooth.waitForFunction(`Object.keys(window.commonboard.getRemoteCursors()).length >= ${PEERS}`, undefined, { timeout: 30_000 });
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     await startSampling(smooth, '');
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     const loaded = frameTimes((await stopSampling(smooth)).frames);
     if (SHOTS) await smooth.screenshot({ path: `${SHOTS}/presence-${PEERS}-peers.png` });
+    const status = await smooth.evaluate('window.commonboard.getStatus()');
+    const seen = await smooth.evaluate('Object.keys(window.commonboard.getRemoteCursors()).length');
+    console.error(`viewer status after the load phase: ${String(status)}, remote cursors known: ${String(seen)}`);
     peers.stop();
     console.log(`\n## Viewer frame intervals (rAF, ${SECONDS} s)`);
     console.log('| remote cursors | frames | mean ms | p95 ms | max ms | frames > 20 ms |');

@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,7 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
   throw new Error(`${url} did not come up within ${timeoutMs} ms`);
 }
 
-export type Stack = { web: string; sync: string; stop: () => void };
+export type Stack = { web: string; sync: string; syncLog: string; stop: () => void };
 
 export async function startStack(): Promise<Stack> {
   if (!existsSync(path.join(DIST_DIR, 'BUILD_ID'))) {
@@ -54,15 +54,22 @@ export async function startStack(): Promise<Stack> {
   const shared = { AUTH_SECRET: randomBytes(32).toString('hex'), DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' };
   const sync = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     env: { ...process.env, ...shared, PORT: String(syncPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', MAX_CONNECTIONS_PER_IP: '1000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const syncLog = path.join(dataDir, 'sync.log');
+  sync.stdout?.pipe(createWriteStream(syncLog));
   const web = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(webPort), '-H', '127.0.0.1'], {
     env: { ...process.env, ...shared, NEXT_DIST_DIR: DIST_DIR, SYNC_URL: `ws://127.0.0.1:${syncPort}` },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // piped, not inherited: a child that outlives us must not hold our stderr open
+  for (const [name, child] of [['sync', sync], ['web', web]] as const) {
+    child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk.toString()}`));
+  }
   const stop = () => {
     for (const c of [web, sync]) if (c.exitCode === null) c.kill('SIGTERM');
   };
+  process.once('exit', stop);
   try {
     await waitFor(`http://127.0.0.1:${syncPort}/healthz`, sync, 30_000);
     await waitFor(`http://127.0.0.1:${webPort}/`, web, 60_000);
@@ -70,7 +77,7 @@ export async function startStack(): Promise<Stack> {
     stop();
     throw err;
   }
-  return { web: `http://127.0.0.1:${webPort}`, sync: `ws://127.0.0.1:${syncPort}`, stop };
+  return { web: `http://127.0.0.1:${webPort}`, sync: `ws://127.0.0.1:${syncPort}`, syncLog, stop };
 }
 
 export type BenchBoard = { id: string; path: string; key: string | null };

@@ -7,6 +7,9 @@
 import { useBoardSession } from '../board/board-session';
 import { usePresenceStore, type Peer } from './presence-store';
 
+/** More avatars than this collapse into a "+N" chip (the count stays exact). */
+const MAX_AVATARS = 8;
+
 const STATE_LABEL = { active: '', idle: ' (idle)', away: ' (away)' } as const;
 
 function initials(name: string): string {
@@ -49,6 +52,11 @@ export function PeopleList() {
   const setLaser = usePresenceStore((s) => s.setLaser);
   const board = useBoardSession((s) => s.board);
   if (!board) return null;
+  // the one we follow and presenters stay visible however many people there are
+  const pinned = peers.filter((p) => p.spotlight || p.clientId === following?.clientId);
+  const rest = peers.filter((p) => !pinned.includes(p));
+  const shown = [...pinned, ...rest].slice(0, MAX_AVATARS);
+  const hidden = peers.filter((p) => !shown.includes(p));
   const toggle = 'rounded-full border px-2.5 py-0.5 text-xs font-medium';
   return (
     <div className="flex items-center gap-2">
@@ -73,9 +81,18 @@ export function PeopleList() {
         {presenting ? 'Stop presenting' : 'Present'}
       </button>
       <ul data-testid="people-list" aria-label="People on this board" className="flex -space-x-1">
-        {peers.map((p) => (
+        {shown.map((p) => (
           <Person key={p.clientId} peer={p} followed={following?.clientId === p.clientId} />
         ))}
+        {hidden.length > 0 ? (
+          <li
+            data-testid="people-more"
+            title={hidden.map((p) => p.name).join(', ')}
+            className="flex h-7 min-w-7 items-center justify-center rounded-full bg-slate-200 px-1.5 text-[10px] font-semibold text-slate-700 ring-2 ring-white"
+          >
+            +{hidden.length}
+          </li>
+        ) : null}
       </ul>
       <span data-testid="viewer-count" title="People viewing this board (you included)" className="text-xs tabular-nums text-slate-500">
         {peers.length + 1} here

@@ -59,7 +59,22 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
       autoFollowPresenter();
       applyFollow();
     };
-    const stopPresence = observePresence(onPresence);
+    // 50 peers at 10 Hz are 500 awareness changes a second: handle them at most once per frame
+    // (the timer covers hidden tabs, where animation frames stop but leaving peers must go)
+    let presenceFrame = 0;
+    let presenceTimer = 0;
+    const flushPresence = () => {
+      cancelAnimationFrame(presenceFrame);
+      window.clearTimeout(presenceTimer);
+      presenceFrame = 0;
+      presenceTimer = 0;
+      onPresence();
+    };
+    const stopPresence = observePresence(() => {
+      if (presenceTimer !== 0) return;
+      presenceFrame = requestAnimationFrame(flushPresence);
+      presenceTimer = window.setTimeout(flushPresence, 100);
+    });
     onPresence();
 
     const publishView = () => {
@@ -119,6 +134,8 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
 
     return () => {
       stopPresence();
+      cancelAnimationFrame(presenceFrame);
+      window.clearTimeout(presenceTimer);
       stopUi();
       stopStore();
       resizeObserver.disconnect();
