@@ -31,6 +31,8 @@ export interface Config {
   allowedOrigins: string[] | null;
   /** On shutdown, 1012 closes are spread evenly over this window (clients reconnect without jitter). */
   drainMs: number;
+  /** A socket with more unsent bytes than this is a client that stopped reading: closed with 4508. */
+  maxBufferedBytes: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -106,6 +108,7 @@ export const DEFAULT_TUNING = {
   shutdownTimeoutMs: 10_000,
   compactAfterUpdates: 500,
   compactAfterBytes: 1 * MiB,
+  maxBufferedBytes: 4 * MiB,
   ...DEFAULT_LIMITS,
 } satisfies Partial<Config>;
 

@@ -31,7 +31,7 @@ import type { Peer } from '../rooms/room';
 import type { RoomRegistry } from '../rooms/room-registry';
 import { openSession, type Session } from '../rooms/session';
 
-type TransportConfig = { maxBufferedBytes?: number } & Pick<
+type TransportConfig = Pick<
   Config,
   | 'maxMessageBytes'
   | 'heartbeatTickMs'
@@ -44,6 +44,7 @@ type TransportConfig = { maxBufferedBytes?: number } & Pick<
   | 'maxConnectionsPerIp'
   | 'allowedOrigins'
   | 'drainMs'
+  | 'maxBufferedBytes'
 >;
 
 /** Close codes that mean "this client did something wrong", for the errors metric (4413s are counted where detected, by cause). */
@@ -52,9 +53,6 @@ const ERROR_KIND_BY_CLOSE: ReadonlyMap<number, ErrorKind> = new Map<number, Erro
   [CloseCode.RateLimited, 'rate_limited'],
   [1011, 'internal'],
 ]);
-
-/** Unsent bytes a socket may hold before it is dropped as a slow client (env: none yet). */
-export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 interface Connection {
   peer: SocketPeer;
@@ -85,6 +83,8 @@ function uncorkAll(): void {
 }
 
 const BINARY = { binary: true } as const;
+/** After a 4508 close, how long the close frame gets to reach a client before the socket is destroyed. */
+const SLOW_CLIENT_GRACE_MS = 1_000;
 
 class SocketPeer implements Peer {
   closed = false;
@@ -104,6 +104,9 @@ class SocketPeer implements Peer {
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.metrics?.error('slow_client');
       this.close(CloseCode.SlowClient, 'client too slow');
+      // the close frame queues behind the backlog the client isn't reading: free it soon, not after ws's 30 s
+      const ws = this.ws;
+      setTimeout(() => ws.terminate(), SLOW_CLIENT_GRACE_MS).unref();
       return;
     }
     if (!this.corked) {
@@ -169,7 +172,7 @@ export function attachWsTransport(
     perMessageDeflate: false,
     clientTracking: false,
   });
-  const maxBufferedBytes = config.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const maxBufferedBytes = config.maxBufferedBytes;
   const connections = new Map<WebSocket, Connection>();
   let nextId = 1;
   let draining = false;
