@@ -9,6 +9,7 @@ import { create } from 'zustand';
 import type { Role } from '@/lib/auth/token';
 import { ensureMeta, migrateBoard, openBoard, type Board } from '@/lib/board';
 import { CloseCode, isPermanentClose } from '@/lib/protocol/close-codes';
+import { withNoteCaret } from '@/lib/notes/note-caret';
 import { parsePresence, type Cursor, type PresenceState } from '@/lib/presence/awareness';
 import { parsePresenceSettings } from '@/lib/presence/follow';
 import { DEFAULT_PRESENCE_HZ, PresencePublisher } from '@/lib/presence/publisher';
@@ -70,7 +71,7 @@ export const useBoardSession = create<SessionState>((set, get) => ({
     const hz = parsePresenceSettings(new URLSearchParams(window.location.search)).hz ?? DEFAULT_PRESENCE_HZ;
     const pub = new PresencePublisher(
       { user, cursor: null, view: null, sel: [], act: 'active', spot: false, laser: false },
-      (state) => p.awareness.setLocalState(state),
+      (state) => p.awareness.setLocalState(withNoteCaret(p.awareness.getLocalState(), state)),
       hz,
     );
     publisher = pub;
@@ -132,6 +133,11 @@ export function rotateShareLink(which: 'edit' | 'view'): Promise<ShareLinks> {
 export function whenSynced(): Promise<void> {
   if (useBoardSession.getState().synced) return Promise.resolve();
   return new Promise((resolve) => syncWaiters.push(resolve));
+}
+
+/** The provider of the open board (note editors bind their carets to its awareness), or null. */
+export function getProvider(): WebsocketProvider | null {
+  return provider;
 }
 
 /** Publishes the local cursor (board coordinates), or null when the pointer leaves the board. */

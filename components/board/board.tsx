@@ -10,6 +10,8 @@ import { useUiStore } from '@/lib/ui/ui-store';
 import { BoardCanvas } from '../canvas/board-canvas';
 import { canvasTestApi } from '../canvas/canvas-test-api';
 import { SelectionOverlay } from '../canvas/selection-overlay';
+import { NoteLayer } from '../notes/note-layer';
+import { notesTestApi } from '../notes/notes-test-api';
 import { PeopleList } from '../presence/people-list';
 import { presenceTestApi } from '../presence/presence-test-api';
 import { RemoteCursors } from '../presence/remote-cursors';
@@ -43,6 +45,7 @@ function installTestApi(boardId: string): () => void {
     getShareLinks,
     ...presenceTestApi(),
     ...canvasTestApi(),
+    ...notesTestApi(),
   };
   const w = window as WindowWithTestApi;
   w.commonboard = api;
@@ -97,6 +100,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
       <main className="relative flex-1 overflow-hidden bg-slate-50">
         {board ? <BoardCanvas board={board} userName={user.name} readOnly={status === 'refused' || role !== 'editor'} /> : null}
         <SelectionOverlay />
+        <NoteLayer />
         <RemoteCursors />
         <div className="absolute left-1/2 top-3 -translate-x-1/2">
           {role === 'editor' ? <Toolbar /> : null}

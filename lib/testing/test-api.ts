@@ -17,7 +17,8 @@ export type CommonboardTestApi = {
   /** Share links as absolute URLs; `edit` only for editors. */
   getShareLinks(): Promise<{ edit?: string; view: string }>;
 } & PresenceTestApi &
-  CanvasTestApi;
+  CanvasTestApi &
+  NotesTestApi;
 
 type XY = { x: number; y: number };
 
@@ -41,6 +42,31 @@ export type CanvasTestApi = {
   getLinePoints(id: string): XY[] | null;
   /** Whether this user's undo / redo stacks are non-empty. */
   getHistory(): { canUndo: boolean; canRedo: boolean };
+};
+
+/** Notes (components/notes/notes-test-api.ts): rich content, sanitized as it would be exported. */
+export type NotesTestApi = {
+  /** Plain text of a note (one line per paragraph / list item), or null if `id` is not a note. */
+  getNoteText(id: string): string | null;
+  /** Every note in z-order with its colour, plain text and sanitized static HTML. */
+  getNotes(): { id: string; color: string; text: string; html: string }[];
+  /** The note whose editor is open on this page, or null. */
+  getEditingNote(): string | null;
+  /** Names of the other users whose caret is in a note right now (from awareness). */
+  getNoteCarets(): string[];
+};
+
+/** Export / import / theme (components/panels/io-test-api.ts). */
+export type IoTestApi = {
+  /** The board as a Commonboard JSON file's text: { format: 'commonboard', version, exportedAt, shapes }. */
+  exportJSON(): string;
+  /** Validates and imports a board file (fresh ids, one undo step); errors are per field. */
+  importJSON(text: string): { ok: true; ids: string[]; migratedFrom: number | null } | { ok: false; errors: string[] };
+  /** SVG of the selection, or of the board when nothing is selected. */
+  exportSVG(): string;
+  getTheme(): 'light' | 'dark';
+  /** The style new shapes get (the style panel's last used one). */
+  getCurrentStyle(): { stroke: string; fill: string; strokeWidth: number; dash: string; opacity: number; fontSize: number };
 };
 
 /** window with the test API, without a global augmentation (e2e declares its own copy of the contract). */

@@ -1,0 +1,92 @@
+'use client';
+
+/**
+ * Opens and closes the note editor. A note opens on double click, on Enter while it is the only
+ * selected shape, and right after the note tool created it; Escape or a click outside closes it.
+ * Only one editor is ever mounted: every other note is painted on the canvas from its cached plain
+ * text (the canvas renderer), which keeps a board of hundreds of notes as cheap as other shapes.
+ */
+import dynamic from 'next/dynamic';
+import { useCallback, useEffect } from 'react';
+import { listShapes, type Board, type ShapeId } from '@/lib/board';
+import { screenToBoard } from '@/lib/ui/camera';
+import { useUiStore } from '@/lib/ui/ui-store';
+import { getProvider, useBoardSession } from '../board/board-session';
+import { useNoteStore } from './note-store';
+import { useNoteShape } from './use-note-shape';
+
+const NoteEditor = dynamic(() => import('./note-editor'), { ssr: false });
+
+function isEditableTarget(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}
+
+/** The topmost unlocked note under a board point (rotation ignored: a near miss only fails to open). */
+function noteAt(board: Board, p: { x: number; y: number }): ShapeId | null {
+  const shapes = listShapes(board);
+  for (let i = shapes.length - 1; i >= 0; i--) {
+    const s = shapes[i];
+    if (p.x >= s.x && p.x <= s.x + s.w && p.y >= s.y && p.y <= s.y + s.h) return s.type === 'note' && !s.locked ? s.id : null;
+  }
+  return null;
+}
+
+function singleSelectedNote(board: Board): ShapeId | null {
+  const { selection } = useUiStore.getState();
+  if (selection.length !== 1) return null;
+  const y = board.shapes.get(selection[0]);
+  return y?.get('type') === 'note' && y.get('locked') !== true ? selection[0] : null;
+}
+
+export function NoteLayer() {
+  const board = useBoardSession((s) => s.board);
+  const user = useBoardSession((s) => s.user);
+  const editable = useBoardSession((s) => s.role === 'editor' && s.status !== 'refused');
+  const editing = useNoteStore((s) => s.editing);
+  const note = useNoteShape(board, editing);
+  const close = useCallback(() => useNoteStore.getState().close(), []);
+
+  useEffect(() => {
+    if (!board || !editable) return;
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="canvas"]');
+    const onDoubleClick = (e: MouseEvent) => {
+      const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+      const id = noteAt(board, screenToBoard(useUiStore.getState().camera, { x: e.clientX - r.left, y: e.clientY - r.top }));
+      if (!id) return;
+      useUiStore.getState().select([id]);
+      useNoteStore.getState().open(id);
+    };
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey || isEditableTarget(e.target) || useNoteStore.getState().editing) return;
+      const id = singleSelectedNote(board);
+      if (!id) return;
+      e.preventDefault();
+      useNoteStore.getState().open(id);
+    };
+    // the note tool selects the note it made, then switches back to select: open that note
+    let created: ShapeId | null = null;
+    const stopUi = useUiStore.subscribe((s, prev) => {
+      if (s.selection !== prev.selection) created = s.tool === 'note' ? singleSelectedNote(board) : null;
+      if (s.tool !== prev.tool && prev.tool === 'note' && created && s.selection.length === 1 && s.selection[0] === created) {
+        useNoteStore.getState().open(created);
+      }
+      if (s.tool !== prev.tool) created = null;
+    });
+    canvas?.addEventListener('dblclick', onDoubleClick);
+    window.addEventListener('keydown', onKeyDown);
+    return () => {
+      stopUi();
+      canvas?.removeEventListener('dblclick', onDoubleClick);
+      window.removeEventListener('keydown', onKeyDown);
+    };
+  }, [board, editable]);
+
+  // a peer deleted the note, or we lost edit rights: close
+  useEffect(() => {
+    if (editing && (!note || !editable)) close();
+  }, [editing, note, editable, close]);
+
+  const provider = getProvider();
+  if (!board || !note || !provider || !editable) return null;
+  return <NoteEditor key={note.id} board={board} note={note} provider={provider} user={user} onClose={close} />;
+}
