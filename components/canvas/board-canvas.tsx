@@ -9,12 +9,13 @@
 import { useEffect, useRef } from 'react';
 import { createHistory, observeShapes, ShapeCache, type Board } from '@/lib/board';
 import { throttle } from '@/lib/presence/throttle';
+import { pointsBox, resolveLinePoints } from '@/lib/geometry/shape-geometry';
 import { boardToScreen } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { setLocalCursor } from '../board/board-session';
-import { editableSelection, type Editor } from './editor';
-import { useEditorStore } from './editor-store';
-import { Interaction, selectionFrame, type Modifiers } from './interaction';
+import type { Editor } from './editor';
+import { recordRender, useEditorStore } from './editor-store';
+import { canTransform, Interaction, isBoundArrow, selectionFrame, type Modifiers } from './interaction';
 import { handleKey } from './keyboard';
 import { useOverlayStore, type OverlayBox } from './overlay-store';
 import { drawScene } from './renderer';
@@ -76,6 +77,7 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
 
     const render = () => {
       frame = 0;
+      const started = performance.now();
       interaction.flushFrame(); // may change the doc, which updates the cache synchronously
       const { camera, selection, grid } = useUiStore.getState();
       drawScene(ctx, { cache, camera, ...size, grid, draft: interaction.draft(), erasing: interaction.erasing() });
@@ -83,13 +85,15 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
       for (const id of selection) {
         const s = cache.get(id);
         if (!s) continue; // deleted by a peer
-        const tl = boardToScreen(camera, s);
-        boxes.push({ id, x: tl.x, y: tl.y, w: s.w * camera.zoom, h: s.h * camera.zoom, rotation: s.rotation, locked: s.locked });
+        const b = isBoundArrow(s) ? { ...pointsBox(resolveLinePoints(s, cache.lookup)), rotation: 0 } : s;
+        const tl = boardToScreen(camera, b);
+        boxes.push({ id, x: tl.x, y: tl.y, w: b.w * camera.zoom, h: b.h * camera.zoom, rotation: b.rotation, locked: s.locked });
       }
       const f = boxes.length > 0 ? selectionFrame(editor) : null;
       const tl = f ? boardToScreen(camera, f) : null;
-      const overlayFrame = f && tl ? { x: tl.x, y: tl.y, w: f.w * camera.zoom, h: f.h * camera.zoom, rotation: f.rotation, handles: editableSelection(editor).length > 0 } : null;
+      const overlayFrame = f && tl ? { x: tl.x, y: tl.y, w: f.w * camera.zoom, h: f.h * camera.zoom, rotation: f.rotation, handles: canTransform(editor) } : null;
       useOverlayStore.getState().set(boxes, overlayFrame);
+      recordRender(performance.now() - started);
     };
     function requestFrame() {
       if (frame === 0) frame = requestAnimationFrame(render);

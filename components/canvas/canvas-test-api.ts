@@ -4,7 +4,7 @@ import { resolveLinePoints } from '@/lib/geometry/shape-geometry';
 import type { CanvasTestApi } from '@/lib/testing/test-api';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { selectedShapes } from './editor';
-import { useEditorStore } from './editor-store';
+import { renderTimes, useEditorStore } from './editor-store';
 
 export function canvasTestApi(): CanvasTestApi {
   return {
@@ -19,6 +19,7 @@ export function canvasTestApi(): CanvasTestApi {
       if (!editor || !shape || (shape.type !== 'line' && shape.type !== 'arrow')) return null;
       return resolveLinePoints(shape, (other) => getShape(editor.board, other));
     },
+    getRenderTimes: () => [...renderTimes],
     getHistory: () => {
       const { canUndo, canRedo } = useEditorStore.getState();
       return { canUndo, canRedo };

@@ -3,6 +3,16 @@ import { create } from 'zustand';
 import type { ShapeId } from '@/lib/board';
 import type { Editor } from './editor';
 
+const RENDER_SAMPLES = 240;
+
+/** Durations (ms) of the last canvas renders, for benchmarks and the test API. */
+export const renderTimes: number[] = [];
+
+export function recordRender(ms: number): void {
+  renderTimes.push(ms);
+  if (renderTimes.length > RENDER_SAMPLES) renderTimes.shift();
+}
+
 type EditorState = {
   editor: Editor | null;
   canUndo: boolean;

@@ -51,12 +51,23 @@ const ROTATE_OFFSET_PX = 24;
 /** Which shapes the selection frame wraps: one shape's own box, or the union for several. */
 export function selectionFrame(editor: Editor): Frame | null {
   const shapes = selectedShapes(editor);
-  if (shapes.length === 1) {
+  if (shapes.length === 1 && !isBoundArrow(shapes[0])) {
     const s = shapes[0];
     return { x: s.x, y: s.y, w: s.w, h: s.h, rotation: s.rotation };
   }
   const box = boundsOf(editor, shapes);
   return box ? { ...box, rotation: 0 } : null;
+}
+
+/** A bound arrow's drawn ends come from its targets, so its stored box is not where it is drawn. */
+export function isBoundArrow(s: Shape): boolean {
+  return s.type === 'arrow' && (s.start !== null || s.end !== null);
+}
+
+/** Whether the selection shows resize/rotate handles (a lone bound arrow follows its targets instead). */
+export function canTransform(editor: Editor): boolean {
+  const ids = editableSelection(editor);
+  return ids.length > 1 || (ids.length === 1 && !isBoundArrow(editor.cache.get(ids[0])!));
 }
 
 export class Interaction {
@@ -102,7 +113,7 @@ export class Interaction {
   /** A resize or rotate handle of the selection frame under the screen point. */
   private handleAt(screen: Point): Handle | 'rotate' | null {
     const frame = selectionFrame(this.editor);
-    if (!frame || editableSelection(this.editor).length === 0) return null;
+    if (!frame || !canTransform(this.editor)) return null;
     const camera = useUiStore.getState().camera;
     const near = (p: Point) => {
       const q = boardToScreen(camera, p);

@@ -3,10 +3,11 @@
  * Only shapes the spatial index reports inside the viewport are painted, so the cost of a frame
  * scales with what is visible, not with the board.
  */
-import type { ShapeCache } from '@/lib/board';
+import type { Shape, ShapeCache } from '@/lib/board';
 import type { Box } from '@/lib/geometry/shape-geometry';
 import type { Camera } from '@/lib/ui/camera';
-import { paintShape } from './shape-painter';
+import { canvasPalette, darkShape } from '@/lib/ui/theme';
+import { batchKey, geoPath, paintShape, strokeBatch } from './shape-painter';
 
 /** The selection brush or the eraser trail, in board coordinates. */
 export type Draft = { kind: 'brush'; box: Box } | { kind: 'eraser'; points: { x: number; y: number }[] } | null;
@@ -29,7 +30,7 @@ const GRID = 40;
 function drawGrid(ctx: CanvasRenderingContext2D, { camera, width, height }: Scene): void {
   let step = GRID * camera.zoom;
   while (step < 12) step *= 5; // keep the grid readable when zoomed far out
-  ctx.fillStyle = '#cbd5e1';
+  ctx.fillStyle = canvasPalette().grid;
   const ox = (camera.x * camera.zoom) % step;
   const oy = (camera.y * camera.zoom) % step;
   for (let x = ox < 0 ? ox + step : ox; x < width; x += step) {
@@ -48,21 +49,38 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   ctx.clearRect(0, 0, width, height);
   if (scene.grid) drawGrid(ctx, scene);
   ctx.setTransform(dpr * camera.zoom, 0, 0, dpr * camera.zoom, dpr * camera.x * camera.zoom, dpr * camera.y * camera.zoom);
-  for (const s of scene.cache.query(viewportBox(camera, width, height))) {
+  // consecutive outlines with one style go out as one stroke() call (see batchKey)
+  let batch: { key: string; path: Path2D; shape: Shape } | null = null;
+  const flush = () => {
+    if (batch) strokeBatch(ctx, batch.path, batch.shape.style);
+    batch = null;
+  };
+  const palette = canvasPalette();
+  for (const shape of scene.cache.query(viewportBox(camera, width, height))) {
+    const s = palette.dark ? darkShape(shape) : shape; // near-black ink turns light
+    const key = scene.erasing.has(s.id) ? null : batchKey(s);
+    if (key !== null && Math.max(s.w, s.h) * camera.zoom >= 2) {
+      if (batch && batch.key !== key) flush();
+      if (!batch) batch = { key, path: new Path2D(), shape: s };
+      batch.path.addPath(geoPath(s));
+      continue;
+    }
+    flush();
     if (scene.erasing.has(s.id)) {
       ctx.save();
       ctx.globalAlpha = 0.3;
-      paintShape(ctx, s, scene.cache.lookup);
+      paintShape(ctx, s, scene.cache.lookup, camera.zoom);
       ctx.restore();
-    } else paintShape(ctx, s, scene.cache.lookup);
+    } else paintShape(ctx, s, scene.cache.lookup, camera.zoom);
   }
+  flush();
   const d = scene.draft;
   if (d?.kind === 'brush') {
     ctx.save();
-    ctx.fillStyle = 'rgba(37, 99, 235, 0.08)';
+    ctx.fillStyle = palette.brushFill;
     ctx.fillRect(d.box.x, d.box.y, d.box.w, d.box.h);
     ctx.setLineDash([6 / camera.zoom, 4 / camera.zoom]);
-    ctx.strokeStyle = '#2563eb';
+    ctx.strokeStyle = palette.brushStroke;
     ctx.lineWidth = 1.5 / camera.zoom;
     ctx.strokeRect(d.box.x, d.box.y, d.box.w, d.box.h);
     ctx.restore();

@@ -4,8 +4,9 @@
  * re-outlined only when the shape itself changed.
  */
 import { getStroke } from 'perfect-freehand';
-import type { Shape, ShapeStyle } from '@/lib/board';
-import { centerOf, localToBoard, resolveLinePoints, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import type { Shape, ShapeStyle, Vec } from '@/lib/board';
+import { hitShape } from '@/lib/board/hit-test';
+import { centerOf, localToBoard, resolveLinePoints, rotateAround, type ShapeLookup } from '@/lib/geometry/shape-geometry';
 
 const outlineCache = new WeakMap<Shape, Path2D>();
 
@@ -41,17 +42,41 @@ function fillStyle(style: ShapeStyle): string | null {
   return null;
 }
 
-function geoPath(s: Shape): Path2D {
+const geoCache = new WeakMap<Shape, Path2D>();
+
+/** The outline of a geo shape on the board, rotation applied, cached per (immutable) shape object. */
+export function geoPath(s: Shape): Path2D {
+  const cached = geoCache.get(s);
+  if (cached) return cached;
   const p = new Path2D();
-  if (s.type === 'ellipse') p.ellipse(s.x + s.w / 2, s.y + s.h / 2, s.w / 2, s.h / 2, 0, 0, Math.PI * 2);
-  else if (s.type === 'diamond') {
-    p.moveTo(s.x + s.w / 2, s.y);
-    p.lineTo(s.x + s.w, s.y + s.h / 2);
-    p.lineTo(s.x + s.w / 2, s.y + s.h);
-    p.lineTo(s.x, s.y + s.h / 2);
+  const c = centerOf(s);
+  if (s.type === 'ellipse') p.ellipse(c.x, c.y, s.w / 2, s.h / 2, s.rotation, 0, Math.PI * 2);
+  else {
+    const corners =
+      s.type === 'diamond'
+        ? [{ x: c.x, y: s.y }, { x: s.x + s.w, y: c.y }, { x: c.x, y: s.y + s.h }, { x: s.x, y: c.y }]
+        : [{ x: s.x, y: s.y }, { x: s.x + s.w, y: s.y }, { x: s.x + s.w, y: s.y + s.h }, { x: s.x, y: s.y + s.h }];
+    corners.map((q) => rotateAround(q, c, s.rotation)).forEach((q, i) => (i === 0 ? p.moveTo(q.x, q.y) : p.lineTo(q.x, q.y)));
     p.closePath();
-  } else p.rect(s.x, s.y, s.w, s.h);
+  }
+  geoCache.set(s, p);
   return p;
+}
+
+/**
+ * Shapes that may be stroked together in one path with their z-order neighbours: unfilled,
+ * opaque geo shapes. Returns the style key of the batch, or null.
+ */
+export function batchKey(s: Shape): string | null {
+  if ((s.type !== 'rect' && s.type !== 'ellipse' && s.type !== 'diamond') || s.style.fill !== 'none' || s.style.opacity !== 1) return null;
+  return `${s.style.stroke}|${s.style.strokeWidth}|${s.style.dash}`;
+}
+
+/** Strokes a batch of outlines built from geoPath (see batchKey). */
+export function strokeBatch(ctx: CanvasRenderingContext2D, path: Path2D, style: ShapeStyle): void {
+  if (style.strokeWidth <= 0) return;
+  applyStroke(ctx, style);
+  ctx.stroke(path);
 }
 
 function wrapLines(ctx: CanvasRenderingContext2D, text: string, maxWidth: number): string[] {
@@ -105,10 +130,59 @@ function freehandPath(s: Extract<Shape, { type: 'freehand' }>): Path2D {
   return path;
 }
 
-export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: ShapeLookup): void {
+const ARROW_GAP = 4;
+
+/**
+ * Where the segment from `outside` to `inside` crosses the target's outline (bisection on the hit
+ * test works for every shape type), pulled back by a small gap so the head stays visible.
+ */
+function edgePoint(target: Shape, outside: Vec, inside: Vec, lookup: ShapeLookup): Vec {
+  if (hitShape(target, outside, 0, lookup) || !hitShape(target, inside, 0, lookup)) return inside;
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 24; i++) {
+    const mid = (lo + hi) / 2;
+    if (hitShape(target, { x: outside.x + (inside.x - outside.x) * mid, y: outside.y + (inside.y - outside.y) * mid }, 0, lookup)) hi = mid;
+    else lo = mid;
+  }
+  const len = Math.hypot(inside.x - outside.x, inside.y - outside.y);
+  const t = Math.max(0, lo - (len > 0 ? ARROW_GAP / len : 0));
+  return { x: outside.x + (inside.x - outside.x) * t, y: outside.y + (inside.y - outside.y) * t };
+}
+
+/** Bound arrow ends stop at their target's outline instead of its anchor inside. */
+function clipBoundEnds(s: Extract<Shape, { type: 'arrow' }>, pts: Vec[], lookup: ShapeLookup): Vec[] {
+  if (pts.length < 2) return pts;
+  const out = [...pts];
+  const endTarget = s.end ? lookup(s.end.shapeId) : null;
+  if (endTarget) out[out.length - 1] = edgePoint(endTarget, pts[pts.length - 2], pts[pts.length - 1], lookup);
+  const startTarget = s.start ? lookup(s.start.shapeId) : null;
+  if (startTarget) out[0] = edgePoint(startTarget, pts[1], pts[0], lookup);
+  return out;
+}
+
+/** Below this on-screen font size text is drawn as grey bars: unreadable anyway, and fillText is costly. */
+const MIN_TEXT_PX = 4;
+/** Shapes smaller than this on screen are drawn as a dot. */
+const MIN_SHAPE_PX = 2;
+
+function paintTextPlaceholder(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, w: number, fontSize: number): void {
+  if (!text) return;
+  ctx.fillStyle = 'rgba(100, 116, 139, 0.5)';
+  const lines = Math.min(text.split('\n').length, 6);
+  for (let i = 0; i < lines; i++) ctx.fillRect(x, y + i * fontSize * LINE_HEIGHT + fontSize * 0.2, w * (i === lines - 1 ? 0.6 : 1), fontSize * 0.6);
+}
+
+/** Paints one shape; `zoom` picks the level of detail. */
+export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: ShapeLookup, zoom = 1): void {
+  if (Math.max(s.w, s.h) * zoom < MIN_SHAPE_PX && s.type !== 'arrow') {
+    ctx.fillStyle = s.type === 'note' ? s.color : s.style.stroke;
+    ctx.fillRect(s.x, s.y, Math.max(s.w, MIN_SHAPE_PX / zoom), Math.max(s.h, MIN_SHAPE_PX / zoom));
+    return;
+  }
   ctx.save();
   ctx.globalAlpha = s.style.opacity;
-  const rotated = s.rotation !== 0 && s.type !== 'line' && s.type !== 'arrow';
+  const rotated = s.rotation !== 0 && s.type !== 'line' && s.type !== 'arrow' && s.type !== 'rect' && s.type !== 'ellipse' && s.type !== 'diamond';
   if (rotated) {
     const c = centerOf(s);
     ctx.translate(c.x, c.y);
@@ -133,7 +207,7 @@ export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: Shap
     }
     case 'line':
     case 'arrow': {
-      const pts = resolveLinePoints(s, lookup);
+      const pts = s.type === 'arrow' ? clipBoundEnds(s, resolveLinePoints(s, lookup), lookup) : resolveLinePoints(s, lookup);
       applyStroke(ctx, s.style);
       ctx.beginPath();
       pts.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
@@ -146,16 +220,20 @@ export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: Shap
       ctx.fill(freehandPath(s));
       break;
     case 'text':
-      paintText(ctx, s.text, s.x, s.y, null, s.style, s.style.stroke);
+      if (s.style.fontSize * zoom < MIN_TEXT_PX) paintTextPlaceholder(ctx, s.text, s.x, s.y, s.w, s.style.fontSize);
+      else paintText(ctx, s.text, s.x, s.y, null, s.style, s.style.stroke);
       break;
     case 'note': {
-      ctx.shadowColor = 'rgba(15, 23, 42, 0.18)';
-      ctx.shadowBlur = 8;
-      ctx.shadowOffsetY = 3;
+      // an offset translucent rect, not shadowBlur: blur costs a lot per note on a big board
+      ctx.fillStyle = 'rgba(15, 23, 42, 0.12)';
+      ctx.fillRect(s.x + 2, s.y + 4, s.w, s.h);
       ctx.fillStyle = s.color;
       ctx.fillRect(s.x, s.y, s.w, s.h);
-      ctx.shadowColor = 'transparent';
       const pad = Math.min(16, s.w / 8);
+      if (s.style.fontSize * zoom < MIN_TEXT_PX) {
+        paintTextPlaceholder(ctx, s.text, s.x + pad, s.y + pad, s.w - 2 * pad, s.style.fontSize);
+        break;
+      }
       ctx.save();
       ctx.beginPath();
       ctx.rect(s.x, s.y, s.w, s.h);

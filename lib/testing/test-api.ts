@@ -40,6 +40,8 @@ export type CanvasTestApi = {
   getTool(): string;
   /** A line's or arrow's points on the board, with bound arrow ends following their targets; null for other ids. */
   getLinePoints(id: string): XY[] | null;
+  /** How long the last (up to 240) canvas renders took, in ms, oldest first: for benchmarks. */
+  getRenderTimes(): number[];
   /** Whether this user's undo / redo stacks are non-empty. */
   getHistory(): { canUndo: boolean; canRedo: boolean };
 };
