@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import NodeWebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { sendOwnAwarenessOnly } from '../../lib/presence/own-awareness';
 import { createBoard, startStack, tokenFor, type BenchBoard } from './servers';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -109,6 +110,7 @@ async function scriptedPeers(sync: string, web: string, board: BenchBoard, n: nu
       params: token ? { token } : {},
       disableBc: true,
     });
+    sendOwnAwarenessOnly(provider); // as the app does (lib/presence/own-awareness.ts)
     peers.push({ provider, doc });
   }
   const colors = ['#e03131', '#1971c2', '#2f9e44', '#9c36b5', '#e8590c'];

@@ -12,6 +12,7 @@ import { CloseCode, isPermanentClose } from '@/lib/protocol/close-codes';
 import { withNoteCaret } from '@/lib/notes/note-caret';
 import { parsePresence, type Cursor, type PresenceState } from '@/lib/presence/awareness';
 import { parsePresenceSettings } from '@/lib/presence/follow';
+import { sendOwnAwarenessOnly } from '@/lib/presence/own-awareness';
 import { DEFAULT_PRESENCE_HZ, PresencePublisher } from '@/lib/presence/publisher';
 import { cleanName, colorForName, randomName, USER_KEY, type PresenceUser } from '@/lib/presence/user';
 import type { ConnectionStatus } from '@/lib/testing/test-api';
@@ -68,6 +69,7 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       connect: false, // after the first token (session-auth.ts)
     });
     provider = p;
+    const stopOwnAwareness = sendOwnAwarenessOnly(p);
     const hz = parsePresenceSettings(new URLSearchParams(window.location.search)).hz ?? DEFAULT_PRESENCE_HZ;
     const pub = new PresencePublisher(
       { user, cursor: null, view: null, sel: [], act: 'active', spot: false, laser: false },
@@ -111,7 +113,8 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       if (provider === p) provider = null;
       if (publisher === pub) publisher = null;
       pub.dispose();
-      p.awareness.setLocalState(null);
+      p.awareness.setLocalState(null); // still sent: our own state
+      stopOwnAwareness();
       p.destroy();
       doc.destroy();
       if (get().board === board) set({ board: null, boardId: null, synced: false, status: 'disconnected' });
