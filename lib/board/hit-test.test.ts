@@ -28,4 +28,17 @@ describe('hit testing', () => {
     expect(shapesInRect([bottom, top], { x: 160, y: 160 }, { x: -10, y: -10 }).map((s) => s.id)).toEqual(['A', 'B']);
     expect(shapesInRect([bottom, top], { x: -10, y: -10 }, { x: 120, y: 120 }).map((s) => s.id)).toEqual(['A']);
   });
+
+  it('tests ellipses, diamonds and lines by their outline, not their box', () => {
+    const base = { rotation: 0, index: 'V', style: DEFAULT_STYLE, locked: false, createdBy: 't', x: 0, y: 0, w: 100, h: 100 };
+    const ellipse: Shape = { ...base, id: 'E' as ShapeId, type: 'ellipse' };
+    const diamond: Shape = { ...base, id: 'D' as ShapeId, type: 'diamond' };
+    const line: Shape = { ...base, id: 'L' as ShapeId, type: 'line', points: [{ x: 0, y: 0 }, { x: 100, y: 100 }] };
+    expect(shapeAt([ellipse], { x: 50, y: 50 })?.id).toBe('E');
+    expect(shapeAt([ellipse], { x: 5, y: 5 })).toBeNull(); // box corner, outside the ellipse
+    expect(shapeAt([diamond], { x: 50, y: 10 })?.id).toBe('D');
+    expect(shapeAt([diamond], { x: 10, y: 10 })).toBeNull();
+    expect(shapeAt([line], { x: 52, y: 48 })?.id).toBe('L');
+    expect(shapeAt([line], { x: 90, y: 10 })).toBeNull();
+  });
 });

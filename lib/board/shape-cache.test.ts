@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addShape, deleteShapes, moveShapes, updateShape } from './ops';
 import { bringToFront } from './ops-order';
-import { listShapes, observeShapes } from './read';
+import { boxesIntersect, shapeBounds } from '@/lib/geometry/shape-geometry';
+import { getShape, listShapes, observeShapes } from './read';
 import type { ShapeId } from './schema';
 import { ShapeCache } from './shape-cache';
 import { makePeers, syncAll } from './test-helpers';
@@ -34,6 +35,34 @@ describe('ShapeCache', () => {
       else deleteShapes(actor, [pick()]);
       if (random() < 0.4) syncAll([a, b]);
       expect(cache.list()).toEqual(listShapes(b));
+    }
+    stop();
+  });
+
+  it('its spatial query equals a brute-force bounds scan, with bound arrows following moved targets', () => {
+    const random = seeded(11);
+    const [a, b] = makePeers(2);
+    const cache = new ShapeCache();
+    cache.reset(b);
+    const stop = observeShapes(b, ({ ids }) => cache.apply(b, ids));
+    const ids: ShapeId[] = [];
+    for (let step = 0; step < 250; step++) {
+      const actor = random() < 0.5 ? a : b;
+      const pick = () => ids[Math.floor(random() * ids.length)];
+      const r = random();
+      const x = (random() - 0.5) * 4000;
+      const y = (random() - 0.5) * 4000;
+      if (ids.length < 2 || r < 0.3) ids.push(addShape(actor, { type: random() < 0.5 ? 'rect' : 'ellipse', x, y, w: 40, h: 30, rotation: random(), createdBy: 'u' }));
+      else if (r < 0.45 && actor.shapes.has(pick())) {
+        const target = pick();
+        if (actor.shapes.has(target)) ids.push(addShape(actor, { type: 'arrow', x, y, w: 10, h: 10, end: { shapeId: target, anchor: { x: 0.5, y: 0.5 } }, createdBy: 'u' }));
+      } else if (r < 0.8) moveShapes(actor, [pick()], { x: (random() - 0.5) * 800, y: (random() - 0.5) * 800 });
+      else deleteShapes(actor, [pick()]);
+      if (random() < 0.5) syncAll([a, b]);
+      const view = { x: (random() - 0.5) * 4000, y: (random() - 0.5) * 4000, w: random() * 2000, h: random() * 2000 };
+      const lookup = (id: string) => getShape(b, id);
+      const expected = listShapes(b).filter((s) => boxesIntersect(shapeBounds(s, lookup), view));
+      expect(cache.query(view)).toEqual(expected);
     }
     stop();
   });
