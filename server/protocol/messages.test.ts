@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import {
@@ -94,5 +95,18 @@ describe('encoders', () => {
     expect(encodeSyncStep2(bytes(0, 0))).toEqual(bytes(0, 1, 2, 0, 0));
     expect(encodeSyncUpdate(bytes(0, 0))).toEqual(bytes(0, 2, 2, 0, 0));
     expect(HEARTBEAT_FRAME).toEqual(bytes(1, 1, 0));
+  });
+});
+
+describe('frame encoders at varint boundaries', () => {
+  it('match lib0 for payload lengths that need 1, 2 and 3 length bytes', () => {
+    for (const n of [0, 1, 127, 128, 16_383, 16_384, 70_000]) {
+      const payload = new Uint8Array(n).fill(7);
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 0);
+      encoding.writeVarUint(e, 2);
+      encoding.writeVarUint8Array(e, payload);
+      expect(encodeSyncUpdate(payload)).toEqual(encoding.toUint8Array(e));
+    }
   });
 });

@@ -5,7 +5,6 @@
  * Yjs payloads are fully decoded without touching any document, since Y.applyUpdate is not atomic
  * on a truncated update.
  */
-import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
@@ -170,41 +169,53 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   return entries;
 }
 
-function frame(write: (e: encoding.Encoder) => void): Uint8Array {
-  const e = encoding.createEncoder();
-  write(e);
-  return encoding.toUint8Array(e);
+function varUintSize(n: number): number {
+  let size = 1;
+  while (n > 0x7f) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
 }
 
+/**
+ * `head bytes • varUint(payload.length) • payload` in one exact-size allocation: these run once per
+ * broadcast, and lib0's growable Encoder allocated and copied twice per frame.
+ */
+function frame(head: readonly number[], payload: Uint8Array): Uint8Array {
+  const len = payload.byteLength;
+  const out = new Uint8Array(head.length + varUintSize(len) + len);
+  let pos = 0;
+  for (const b of head) out[pos++] = b;
+  let n = len;
+  while (n > 0x7f) {
+    out[pos++] = 0x80 | (n & 0x7f);
+    n = Math.floor(n / 128);
+  }
+  out[pos++] = n;
+  out.set(payload, pos);
+  return out;
+}
+
+const SYNC_STEP1 = [MessageType.Sync, SyncType.Step1];
+const SYNC_STEP2 = [MessageType.Sync, SyncType.Step2];
+const SYNC_UPDATE = [MessageType.Sync, SyncType.Update];
+const AWARENESS = [MessageType.Awareness];
+
 export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
-  return frame((e) => {
-    encoding.writeVarUint(e, MessageType.Sync);
-    encoding.writeVarUint(e, SyncType.Step1);
-    encoding.writeVarUint8Array(e, stateVector);
-  });
+  return frame(SYNC_STEP1, stateVector);
 }
 
 export function encodeSyncStep2(update: Uint8Array): Uint8Array {
-  return frame((e) => {
-    encoding.writeVarUint(e, MessageType.Sync);
-    encoding.writeVarUint(e, SyncType.Step2);
-    encoding.writeVarUint8Array(e, update);
-  });
+  return frame(SYNC_STEP2, update);
 }
 
 export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  return frame((e) => {
-    encoding.writeVarUint(e, MessageType.Sync);
-    encoding.writeVarUint(e, SyncType.Update);
-    encoding.writeVarUint8Array(e, update);
-  });
+  return frame(SYNC_UPDATE, update);
 }
 
 export function encodeAwarenessMessage(awarenessUpdate: Uint8Array): Uint8Array {
-  return frame((e) => {
-    encoding.writeVarUint(e, MessageType.Awareness);
-    encoding.writeVarUint8Array(e, awarenessUpdate);
-  });
+  return frame(AWARENESS, awarenessUpdate);
 }
 
 /** `[1,1,0]`: an awareness update with zero entries. Clients apply it as a no-op; it resets their 30 s watchdog. */

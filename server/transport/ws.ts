@@ -75,6 +75,10 @@ export function boardIdFromUrl(url: string | undefined): string | null {
   return isBoardId(id) ? id : null;
 }
 
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 /** Sockets corked during this turn; uncorked together once the turn's synchronous work is done. */
 const corked: SocketPeer[] = [];
 function uncorkAll(): void {
@@ -181,7 +185,8 @@ export function attachWsTransport(
   if (!config.allowedOrigins) log.warn('ALLOWED_ORIGINS is not set: WebSocket connections from any origin are accepted');
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    // a shared function, not a closure: a closure here would keep req (headers, token) alive with the socket
+    socket.on('error', destroyOnError);
     // authorized before the upgrade completes, so no frame can arrive before the role is known
     const boardId = boardIdFromUrl(req.url);
     const authorized = auth && boardId ? auth.authorize(boardId, tokenFromUrl(req.url)) : Promise.resolve(null);
