@@ -29,7 +29,7 @@ const noteCarets = (user: BoardPage) => user.page.evaluate(() => (window.commonb
 const editingNote = (user: BoardPage) => user.page.evaluate(() => (window.commonboard as unknown as NotesApi).getEditingNote());
 
 test('two users type into one note at once: merged text, formatting, carets, per-user undo', async ({ openUsers }) => {
-  test.setTimeout(90_000); // two contexts and many UI round trips on a 2-core box
+  test.setTimeout(120_000); // two contexts and many UI round trips on a 2-core box
   const [alice, bob] = await openUsers(2);
 
   // The note tool opens the editor on the note it creates.

@@ -47,6 +47,7 @@ export default function NoteEditor({ board, note, provider, user, onClose }: Not
       extensions: [
         StarterKit.configure({
           undoRedo: false, // Collaboration brings the Y.UndoManager
+          trailingNode: false, // each client would append its own empty paragraph to the shared doc
           heading: { levels: [1, 2, 3] },
           link: {
             openOnClick: false,
@@ -98,7 +99,8 @@ export default function NoteEditor({ board, note, provider, user, onClose }: Not
       onWheel={(e) => e.stopPropagation()}
     >
       {editor ? (
-        <div className="absolute bottom-full left-0 mb-2 w-max max-w-[560px]">
+        // below the note: the selection's action bar sits above it
+        <div className="absolute left-0 top-full mt-2 w-max">
           <NoteToolbar
             editor={editor}
             color={note.color}

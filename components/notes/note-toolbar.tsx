@@ -43,7 +43,7 @@ export function NoteToolbar({ editor, color, onColor }: { editor: Editor; color:
   return (
     <div
       data-testid="note-toolbar"
-      className="note-toolbar flex flex-wrap items-center gap-0.5 rounded-lg border border-slate-200 bg-white p-1 shadow-md"
+      className="note-toolbar flex flex-nowrap items-center gap-0.5 rounded-lg border border-slate-200 bg-white p-1 shadow-md"
       // keep the editor's selection: toolbar clicks must not move focus
       onMouseDown={(e) => {
         if (!(e.target instanceof HTMLInputElement)) e.preventDefault();
@@ -72,7 +72,10 @@ export function NoteToolbar({ editor, color, onColor }: { editor: Editor; color:
         onClick={() => setLink(link === null ? ((editor.getAttributes('link').href as string | undefined) ?? 'https://') : null)}
         className="note-toolbar__button"
       >
-        🔗
+        <svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" aria-hidden>
+          <path d="M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-5.66-5.66l-1 1" />
+          <path d="M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 5.66 5.66l1-1" />
+        </svg>
       </button>
       {link !== null ? (
         <input
