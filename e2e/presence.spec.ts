@@ -37,6 +37,7 @@ async function reopen(user: BoardPage, boardId: string, extra: string): Promise<
 }
 
 test('three users: cursors, settling, selection outlines, follow, and leaving', async ({ openUsers }) => {
+  test.slow(); // three browser contexts plus a wait of up to the awareness timeout on a 2-core box
   const [alice, bob, carol] = await openUsers(3);
   const aliceColor = (await alice.page.evaluate(() => window.commonboard!.getUser())).color;
 
@@ -122,6 +123,7 @@ test('with ?interpolate=0 the drawn cursor is always exactly the received one', 
 });
 
 test('presenter mode: everyone follows the presenter, a follower can leave', async ({ openUsers }) => {
+  test.slow(); // three browser contexts on a 2-core box
   const [alice, bob, carol] = await openUsers(3);
   await alice.page.getByTestId('spotlight-button').click();
   await expect(alice.page.getByTestId('spotlight-button')).toHaveAttribute('aria-pressed', 'true');
