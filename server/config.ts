@@ -33,6 +33,8 @@ export interface Config {
   drainMs: number;
   /** A socket with more unsent bytes than this is a client that stopped reading: closed with 4508. */
   maxBufferedBytes: number;
+  /** Presence of a board is sent at most once per this window, all changed clients in one message. */
+  presenceWindowMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -109,6 +111,7 @@ export const DEFAULT_TUNING = {
   compactAfterUpdates: 500,
   compactAfterBytes: 1 * MiB,
   maxBufferedBytes: 4 * MiB,
+  presenceWindowMs: 20,
   ...DEFAULT_LIMITS,
 } satisfies Partial<Config>;
 

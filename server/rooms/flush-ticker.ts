@@ -30,12 +30,17 @@ export class FlushTicker {
   private readonly due = new Set<Flushable>();
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
+  /** Rooms whose presence waits for its window; one timer for all of them. */
+  private readonly deferred = new Set<Flushable>();
+  private deferTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly storage: Storage,
     /** A bug in a room's commit handling; logged, and the chain goes on for the other batches. */
     private readonly onError: (err: unknown) => void,
     private readonly metrics: Metrics | null = null,
+    /** Presence of one room goes out at most once per this many ms (0 = every tick). */
+    readonly presenceWindowMs = 0,
   ) {}
 
   schedule(room: Flushable): void {
@@ -43,6 +48,17 @@ export class FlushTicker {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(this.run);
+  }
+
+  /** Flush `room` again once the presence window has passed. */
+  later(room: Flushable): void {
+    this.deferred.add(room);
+    if (this.deferTimer) return;
+    this.deferTimer = setTimeout(() => {
+      this.deferTimer = null;
+      for (const r of this.deferred) this.schedule(r);
+      this.deferred.clear();
+    }, this.presenceWindowMs);
   }
 
   private readonly run = (): void => {

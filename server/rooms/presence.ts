@@ -26,6 +26,10 @@ export class Presence {
   /** Ids changed since the last takeDirty(). */
   private dirty = new Set<number>();
 
+  get hasChanges(): boolean {
+    return this.dirty.size > 0;
+  }
+
   get size(): number {
     return this.states.size;
   }

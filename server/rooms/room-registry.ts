@@ -30,7 +30,7 @@ export class RoomRegistry {
     private readonly options: RegistryOptions,
     private readonly log: Logger,
   ) {
-    this.ticker = new FlushTicker(storage, (err) => log.error({ err }, 'flush failed'), options.metrics);
+    this.ticker = new FlushTicker(storage, (err) => log.error({ err }, 'flush failed'), options.metrics, options.presenceWindowMs);
   }
 
   get loadedCount(): number {

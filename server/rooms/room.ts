@@ -46,6 +46,8 @@ export interface CompactionPolicy {
 
 export interface RoomPolicy extends CompactionPolicy {
   maxBoardBytes: number;
+  /** Coalescing window for presence: one awareness message per room per window (0 = per tick). */
+  presenceWindowMs: number;
   maxAwarenessStateBytes: number;
   metrics?: Metrics | null;
 }
@@ -98,6 +100,7 @@ export class Room implements Flushable {
   private readonly inFlight: Batch[] = [];
   private writeWaiters: (() => void)[] = [];
   private readonly sweepTimer: NodeJS.Timeout;
+  private lastPresenceAt = 0;
   private compacting: Promise<void> | null = null;
   private broken = false;
 
@@ -267,11 +270,16 @@ export class Room implements Flushable {
 
   /** Ticker: broadcast coalesced presence now; hand over the updates to write. */
   flush(): Uint8Array[] | null {
-    const presence = this.presence.takeDirty();
-    if (presence) {
-      const frame = encodeAwarenessMessage(presence);
-      // echoed to the sender too: it keeps the v3 client's 30 s watchdog fed
-      for (const peer of this.peers.keys()) peer.send(frame);
+    if (this.presence.hasChanges) {
+      const now = performance.now();
+      if (now - this.lastPresenceAt >= this.policy.presenceWindowMs) {
+        this.lastPresenceAt = now;
+        const frame = encodeAwarenessMessage(this.presence.takeDirty() ?? new Uint8Array([0]));
+        // echoed to the sender too: it keeps the v3 client's 30 s watchdog fed
+        for (const peer of this.peers.keys()) peer.send(frame);
+      } else {
+        this.ticker.later(this);
+      }
     }
     const batch = this.batch;
     if (!batch || this.broken) return null;
