@@ -12,6 +12,9 @@ import { canvasTestApi } from '../canvas/canvas-test-api';
 import { SelectionOverlay } from '../canvas/selection-overlay';
 import { NoteLayer } from '../notes/note-layer';
 import { notesTestApi } from '../notes/notes-test-api';
+import { BoardPanels } from '../panels/board-panels';
+import { ioTestApi } from '../panels/io-test-api';
+import { ThemeToggle } from '../panels/theme-toggle';
 import { PeopleList } from '../presence/people-list';
 import { presenceTestApi } from '../presence/presence-test-api';
 import { RemoteCursors } from '../presence/remote-cursors';
@@ -46,6 +49,7 @@ function installTestApi(boardId: string): () => void {
     ...presenceTestApi(),
     ...canvasTestApi(),
     ...notesTestApi(),
+    ...ioTestApi(),
   };
   const w = window as WindowWithTestApi;
   w.commonboard = api;
@@ -70,14 +74,14 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
 
   return (
     <div className="flex h-full flex-col">
-      <header className="flex h-12 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4">
-        <Link href="/" data-testid="home-link" className="font-semibold text-slate-900 hover:text-blue-600">
+      <header className="flex h-12 shrink-0 items-center gap-3 border-b border-slate-200 bg-white px-4 dark:border-slate-700 dark:bg-slate-800">
+        <Link href="/" data-testid="home-link" className="font-semibold text-slate-900 hover:text-blue-600 dark:text-slate-100">
           Commonboard
         </Link>
         <span className="text-slate-300" aria-hidden>
           /
         </span>
-        <h1 className="truncate text-sm text-slate-600" data-testid="board-title" title={boardId}>
+        <h1 className="truncate text-sm text-slate-600 dark:text-slate-300" data-testid="board-title" title={boardId}>
           Untitled board
         </h1>
         <div className="ml-auto flex items-center gap-3">
@@ -95,9 +99,10 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
           ) : null}
           {role ? <ShareButton role={role} /> : null}
           <ConnectionStatus status={status} synced={synced} reason={refusal?.reason} />
+          <ThemeToggle />
         </div>
       </header>
-      <main className="relative flex-1 overflow-hidden bg-slate-50">
+      <main className="relative flex-1 overflow-hidden bg-slate-50 dark:bg-slate-900">
         {board ? <BoardCanvas board={board} userName={user.name} readOnly={status === 'refused' || role !== 'editor'} /> : null}
         <SelectionOverlay />
         <NoteLayer />
@@ -105,6 +110,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
         <div className="absolute left-1/2 top-3 -translate-x-1/2">
           {role === 'editor' ? <Toolbar /> : null}
         </div>
+        {board ? <BoardPanels boardId={boardId} canEdit={role === 'editor' && status !== 'refused'} /> : null}
         {refusal?.reason === NEED_LINK_REASON ? (
           <div data-testid="need-link" className="absolute inset-0 z-10 flex flex-col items-center justify-center gap-2 bg-slate-50 text-center">
             <p className="text-lg font-semibold text-slate-800">{NEED_LINK_REASON}</p>

@@ -6,8 +6,11 @@ import { addShape, appendFreehandPoints, setLinePoints, updateShape, type ArrowB
 import { anchorFor, pointsBox } from '@/lib/geometry/shape-geometry';
 import { hitShape } from '@/lib/board/hit-test';
 import type { Point } from '@/lib/ui/camera';
-import type { Tool } from '@/lib/ui/ui-store';
+import { useUiStore, type Tool } from '@/lib/ui/ui-store';
 import type { Editor } from './editor';
+
+/** The style panel's last used style (lib/ui/ui-store.ts), given to every new shape. */
+const currentStyle = () => useUiStore.getState().currentStyle;
 
 export const DEFAULT_SIZE: Record<'rect' | 'ellipse' | 'diamond' | 'note', { w: number; h: number }> = {
   rect: { w: 160, h: 100 },
@@ -52,7 +55,7 @@ export function boxFromDrag(type: keyof typeof DEFAULT_SIZE, start: Point, end: 
 }
 
 export function createBoxShape(editor: Editor, tool: BoxTool, box: { x: number; y: number; w: number; h: number }): ShapeId {
-  return addShape(editor.board, { type: GEO_TOOLS[tool], ...box, createdBy: editor.userName() });
+  return addShape(editor.board, { type: GEO_TOOLS[tool], ...box, style: currentStyle(), createdBy: editor.userName() });
 }
 
 /** Shift constrains a line's end to 45-degree steps. */
@@ -73,6 +76,7 @@ export function createLine(editor: Editor, type: 'line' | 'arrow', start: Point,
       { x: end.x - b.x, y: end.y - b.y },
     ],
     start: type === 'arrow' ? startBinding : undefined,
+    style: currentStyle(),
     createdBy: editor.userName(),
   });
 }
@@ -104,6 +108,7 @@ export class PenStroke {
       w: 0,
       h: 0,
       points: [{ x: 0, y: 0, pressure }],
+      style: currentStyle(),
       createdBy: editor.userName(),
     });
   }
@@ -125,9 +130,10 @@ export class PenStroke {
 }
 
 /** Creates an empty text shape at p (the text editor fills it in). */
-export function createText(editor: Editor, p: Point, fontSize: number): ShapeId {
-  const size = editor.measureText('', fontSize);
-  return addShape(editor.board, { type: 'text', x: p.x, y: p.y - size.h / 2, ...size, text: '', createdBy: editor.userName() });
+export function createText(editor: Editor, p: Point, fallbackFontSize: number): ShapeId {
+  const style = currentStyle();
+  const size = editor.measureText('', style.fontSize || fallbackFontSize);
+  return addShape(editor.board, { type: 'text', x: p.x, y: p.y - size.h / 2, ...size, text: '', style, createdBy: editor.userName() });
 }
 
 /** Writes text and the box that fits it. */

@@ -26,6 +26,18 @@ describe('setShapesStyle', () => {
     expect(history.canUndo()).toBe(false);
   });
 
+  it('resizes through fit in the same step (text follows its font size)', () => {
+    const [a] = makePeers(1);
+    const text = addShape(a, { type: 'text', x: 0, y: 0, w: 50, h: 25, text: 'hi', createdBy: 'A' });
+    const box = addShape(a, rect(100));
+    const history = createHistory(a);
+    setShapesStyle(a, [text, box], { fontSize: 40 }, undefined, (s) => (s.type === 'text' ? { w: s.style.fontSize * 2.5, h: s.style.fontSize * 1.25 } : null));
+    expect(getShape(a, text)).toMatchObject({ w: 100, h: 50, style: { fontSize: 40 } });
+    expect(getShape(a, box)).toMatchObject({ w: 100, h: 80 });
+    history.undo();
+    expect(getShape(a, text)).toMatchObject({ w: 50, h: 25, style: { fontSize: 20 } });
+  });
+
   it('rejects an invalid style before writing anything', () => {
     const [a] = makePeers(1);
     const id = addShape(a, rect(0));

@@ -8,7 +8,7 @@ import { keyBetween } from './fractional-index';
 import { addShape, newShapeId, type NewShape } from './ops';
 import { encodeFreehandChunk, encodeLinePoints } from './ops-encode';
 import { setNoteTree } from './ops-notes';
-import { getTopIndex } from './read';
+import { getShape, getTopIndex } from './read';
 import {
   assertValidPatch,
   DEFAULT_STYLE,
@@ -17,14 +17,21 @@ import {
   MAX_FREEHAND_POINTS,
   type ArrowBinding,
   type FreehandPoint,
+  type Shape,
   type ShapeId,
   type ShapeStyle,
   type ShapeType,
   type Vec,
 } from './schema';
 
-/** Sets style fields on every given shape (unknown / deleted ids are skipped); one undo step. */
-export function setShapesStyle(board: Board, ids: Iterable<ShapeId>, style: Partial<ShapeStyle>, origin: Origin = LOCAL): number {
+/** New box size of a shape after a style change (text grows with its font size), or null to keep it. */
+export type FitShape = (shape: Shape) => { w: number; h: number } | null;
+
+/**
+ * Sets style fields on every given shape (unknown / deleted ids are skipped) and, through `fit`,
+ * resizes shapes whose box depends on the style; all in one transaction, so one undo step.
+ */
+export function setShapesStyle(board: Board, ids: Iterable<ShapeId>, style: Partial<ShapeStyle>, origin: Origin = LOCAL, fit?: FitShape): number {
   assertValidPatch({ style });
   const keys = Object.keys(style) as (keyof ShapeStyle)[];
   let changed = 0;
@@ -34,6 +41,12 @@ export function setShapesStyle(board: Board, ids: Iterable<ShapeId>, style: Part
       if (!y) continue; // deleted by a peer meanwhile
       changed++;
       for (const key of keys) if (y.get(key) !== style[key]) y.set(key, style[key]);
+      const shape = fit ? getShape(board, id) : null;
+      const size = shape && fit ? fit(shape) : null;
+      if (size) {
+        assertValidPatch(size);
+        for (const key of ['w', 'h'] as const) if (y.get(key) !== size[key]) y.set(key, size[key]);
+      }
     }
   }, origin);
   return changed;

@@ -18,7 +18,8 @@ export type CommonboardTestApi = {
   getShareLinks(): Promise<{ edit?: string; view: string }>;
 } & PresenceTestApi &
   CanvasTestApi &
-  NotesTestApi;
+  NotesTestApi &
+  IoTestApi;
 
 type XY = { x: number; y: number };
 

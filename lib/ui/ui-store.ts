@@ -4,7 +4,7 @@
  * change does not re-render the React tree below the board.
  */
 import { create } from 'zustand';
-import type { ShapeId } from '../board/schema';
+import { DEFAULT_STYLE, type ShapeId, type ShapeStyle } from '../board/schema';
 import { IDENTITY_CAMERA, type Camera } from './camera';
 
 export type Tool = 'select' | 'hand' | 'rectangle' | 'ellipse' | 'diamond' | 'line' | 'arrow' | 'pen' | 'text' | 'note' | 'eraser';
@@ -17,6 +17,9 @@ export type UiState = {
   selection: readonly ShapeId[];
   /** Dot grid behind the shapes (toggle with ctrl+'). */
   grid: boolean;
+  /** Style given to new shapes: the last one used in the style panel (components/panels, persisted there). */
+  currentStyle: ShapeStyle;
+  setCurrentStyle: (patch: Partial<ShapeStyle>) => void;
   toggleGrid: () => void;
   setTool: (tool: Tool) => void;
   setCamera: (camera: Camera) => void;
@@ -29,6 +32,8 @@ export const useUiStore = create<UiState>((set) => ({
   camera: IDENTITY_CAMERA,
   selection: [],
   grid: true,
+  currentStyle: DEFAULT_STYLE,
+  setCurrentStyle: (patch) => set((s) => ({ currentStyle: { ...s.currentStyle, ...patch } })),
   toggleGrid: () => set((s) => ({ grid: !s.grid })),
   setTool: (tool) => set({ tool }),
   setCamera: (camera) => set({ camera }),

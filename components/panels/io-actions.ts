@@ -1,0 +1,112 @@
+/**
+ * Copy / cut / paste, export and import: the glue between the editor (selection, board, camera)
+ * and the formats in lib/io. Every document write goes through lib/board (insertShapes, one undo step).
+ */
+import { deleteSelection, selectedShapes, type Editor } from '@/components/canvas/editor';
+import { addShape, insertShapes, listShapes, type Shape, type ShapeId, type ShapeInput } from '@/lib/board';
+import { createBoardFile, parseBoardFile } from '@/lib/io/board-file';
+import { parseClipboard, serializeClipboard } from '@/lib/io/clipboard';
+import { shapesBox, snapshotShapes } from '@/lib/io/snapshot';
+import { shapesToSvg } from '@/lib/io/svg';
+import { screenToBoard } from '@/lib/ui/camera';
+import { useUiStore } from '@/lib/ui/ui-store';
+
+const PASTE_OFFSET = 16;
+
+/** Shapes a copy or an export takes: the selection, or the whole board when nothing is selected. */
+export function scopeShapes(editor: Editor): Shape[] {
+  const selected = selectedShapes(editor);
+  return selected.length > 0 ? selected : [...editor.cache.list()];
+}
+
+export function clipboardText(editor: Editor): string | null {
+  const shapes = selectedShapes(editor);
+  if (shapes.length === 0) return null;
+  return serializeClipboard(snapshotShapes(editor.board, shapes, editor.cache.lookup));
+}
+
+/** Cut = copy + delete (locked shapes stay, as with delete). */
+export function cutSelection(editor: Editor): string | null {
+  const text = clipboardText(editor);
+  if (text !== null) deleteSelection(editor);
+  return text;
+}
+
+function viewportCentre(editor: Editor) {
+  const { width, height } = editor.viewport();
+  return screenToBoard(useUiStore.getState().camera, { x: width / 2, y: height / 2 });
+}
+
+/**
+ * Where pasted shapes go: a copy from this board lands offset from the originals (again on each
+ * paste of the same payload); shapes from elsewhere land centred in the view.
+ */
+function pasteOffset(editor: Editor, shapes: ShapeInput[], repeat: number) {
+  if (shapes.some((s) => editor.cache.lookup(s.id))) return { x: PASTE_OFFSET * repeat, y: PASTE_OFFSET * repeat };
+  const box = shapesBox(shapes)!;
+  const c = viewportCentre(editor);
+  return { x: Math.round(c.x - (box.x + box.w / 2)), y: Math.round(c.y - (box.y + box.h / 2)) };
+}
+
+let lastPaste = { text: '', count: 0 };
+
+export type PasteResult = { ids: ShapeId[]; errors: string[] };
+
+/** Pastes clipboard text: a Commonboard payload as shapes, other text as a text shape. */
+export function pasteText(editor: Editor, text: string): PasteResult {
+  if (!editor.editable()) return { ids: [], errors: [] };
+  const content = parseClipboard(text);
+  const ui = useUiStore.getState();
+  let ids: ShapeId[] = [];
+  if (content.kind === 'invalid') return { ids, errors: content.errors };
+  if (content.kind === 'shapes' && content.shapes.length > 0) {
+    lastPaste = lastPaste.text === text ? { text, count: lastPaste.count + 1 } : { text, count: 1 };
+    ids = insertShapes(editor.board, content.shapes, { offset: pasteOffset(editor, content.shapes, lastPaste.count), createdBy: editor.userName() });
+  } else if (content.kind === 'text') {
+    const style = ui.currentStyle;
+    const size = editor.measureText(content.text, style.fontSize);
+    const c = viewportCentre(editor);
+    ids = [addShape(editor.board, { type: 'text', x: Math.round(c.x - size.w / 2), y: Math.round(c.y - size.h / 2), ...size, text: content.text, style, createdBy: editor.userName() })];
+  }
+  if (ids.length > 0) {
+    ui.setTool('select');
+    ui.select(ids);
+  }
+  return { ids, errors: [] };
+}
+
+export function boardFileText(editor: Editor): string {
+  const shapes = listShapes(editor.board);
+  return JSON.stringify(createBoardFile(snapshotShapes(editor.board, shapes, editor.cache.lookup)), null, 1);
+}
+
+export type ImportResult = { ok: true; ids: string[]; migratedFrom: number | null } | { ok: false; errors: string[] };
+
+/** Validates a board file and adds its shapes (fresh ids, one undo step), selected, in view. */
+export function importBoardFile(editor: Editor, text: string): ImportResult {
+  if (!editor.editable()) return { ok: false, errors: ['this board is view-only'] };
+  const parsed = parseBoardFile(text);
+  if (!parsed.ok) return parsed;
+  const ids = insertShapes(editor.board, parsed.shapes, { createdBy: editor.userName() });
+  useUiStore.getState().select(ids);
+  return { ok: true, ids, migratedFrom: parsed.migratedFrom };
+}
+
+export function svgText(editor: Editor): string {
+  return shapesToSvg(scopeShapes(editor), editor.cache.lookup);
+}
+
+export function download(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000); // the download has started by then
+}
+
+export function fileStem(boardId: string): string {
+  return `commonboard-${boardId.slice(0, 12).replace(/[^A-Za-z0-9_-]/g, '')}`;
+}

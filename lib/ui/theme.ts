@@ -1,0 +1,67 @@
+/**
+ * Light / dark theme: the choice (persisted; default from prefers-color-scheme), the `dark` class on
+ * <html> that Tailwind's dark variant keys on, and the canvas palette. Shapes keep their stored
+ * colours; in dark mode the renderer swaps only near-black ink for a light one (the default stroke
+ * would be invisible on a dark background), like tldraw's theme-dependent colours.
+ */
+import { create } from 'zustand';
+import type { Shape } from '../board/schema';
+
+export type Theme = 'light' | 'dark';
+export const THEME_KEY = 'commonboard:theme';
+
+export function isTheme(value: unknown): value is Theme {
+  return value === 'light' || value === 'dark';
+}
+
+/** The stored choice if valid, else the system preference. */
+export function resolveTheme(stored: string | null, prefersDark: boolean): Theme {
+  return isTheme(stored) ? stored : prefersDark ? 'dark' : 'light';
+}
+
+type ThemeState = { theme: Theme; setTheme: (theme: Theme) => void };
+
+export const useThemeStore = create<ThemeState>((set) => ({ theme: 'light', setTheme: (theme) => set({ theme }) }));
+
+export type CanvasPalette = { dark: boolean; grid: string; brushFill: string; brushStroke: string };
+
+const PALETTES: Record<Theme, CanvasPalette> = {
+  light: { dark: false, grid: '#cbd5e1', brushFill: 'rgba(37, 99, 235, 0.08)', brushStroke: '#2563eb' },
+  dark: { dark: true, grid: '#334155', brushFill: 'rgba(96, 165, 250, 0.12)', brushStroke: '#60a5fa' },
+};
+
+export function canvasPalette(theme: Theme = useThemeStore.getState().theme): CanvasPalette {
+  return PALETTES[theme];
+}
+
+export const DARK_INK = '#e2e8f0';
+
+/** Relative luminance (0..1) of a #rgb / #rrggbb colour. */
+export function luminance(hex: string): number {
+  let h = hex.slice(1);
+  if (h.length <= 4) h = h.split('').map((c) => c + c).join('');
+  const lin = (i: number) => {
+    const c = parseInt(h.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(0) + 0.7152 * lin(2) + 0.0722 * lin(4);
+}
+
+/** The colour to draw a stroke with in a theme. */
+export function inkFor(stroke: string, theme: Theme): string {
+  return theme === 'dark' && luminance(stroke) < 0.05 ? DARK_INK : stroke;
+}
+
+// keyed by the immutable Shape, so a shape is re-derived only when it changed (and the painter's
+// own per-shape caches keep hitting)
+const darkShapes = new WeakMap<Shape, Shape>();
+
+/** The shape as drawn in dark mode (same object when nothing changes). */
+export function darkShape(s: Shape): Shape {
+  const cached = darkShapes.get(s);
+  if (cached) return cached;
+  const ink = inkFor(s.style.stroke, 'dark');
+  const out = ink === s.style.stroke ? s : { ...s, style: { ...s.style, stroke: ink } };
+  darkShapes.set(s, out);
+  return out;
+}
