@@ -15,7 +15,7 @@ import { useUiStore } from '@/lib/ui/ui-store';
 import { setLocalCursor } from '../board/board-session';
 import type { Editor } from './editor';
 import { recordRender, useEditorStore } from './editor-store';
-import { canTransform, Interaction, isBoundArrow, selectionFrame, type Modifiers } from './interaction';
+import { canTransform, Interaction, isBoundArrow, lineEnds, selectionFrame, type Modifiers } from './interaction';
 import { handleKey } from './keyboard';
 import { useOverlayStore, type OverlayBox } from './overlay-store';
 import { drawScene } from './renderer';
@@ -92,7 +92,9 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
       const f = boxes.length > 0 ? selectionFrame(editor) : null;
       const tl = f ? boardToScreen(camera, f) : null;
       const overlayFrame = f && tl ? { x: tl.x, y: tl.y, w: f.w * camera.zoom, h: f.h * camera.zoom, rotation: f.rotation, handles: canTransform(editor) } : null;
-      useOverlayStore.getState().set(boxes, overlayFrame);
+      const ends = boxes.length > 0 ? lineEnds(editor) : null;
+      const overlayEnds = ends ? { start: boardToScreen(camera, ends.start), end: boardToScreen(camera, ends.end) } : null;
+      useOverlayStore.getState().set(boxes, overlayFrame, overlayEnds);
       recordRender(performance.now() - started);
     };
     function requestFrame() {
@@ -185,7 +187,7 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
       canvas.removeEventListener('wheel', onWheel);
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('keyup', onKeyUp);
-      useOverlayStore.getState().set([], null);
+      useOverlayStore.getState().set([], null, null);
       if (useEditorStore.getState().editor === editor) useEditorStore.getState().setEditor(null);
     };
   }, [board, userName]);

@@ -5,9 +5,9 @@
  * to the document at most once per animation frame (flushFrame) plus a final commit on pointerup,
  * so peers see smooth motion without one update per mouse event, and each drag is one undo step.
  */
-import { deleteShapes, moveShapes, updateShapes, type Shape, type ShapeId, type ShapePatch } from '@/lib/board';
+import { deleteShapes, moveShapes, setLinePoints, updateShapes, type Shape, type ShapeId, type ShapePatch } from '@/lib/board';
 import { hitShape, shapesInRect } from '@/lib/board/hit-test';
-import { centerOf, rotateAround } from '@/lib/geometry/shape-geometry';
+import { centerOf, resolveLinePoints, rotateAround } from '@/lib/geometry/shape-geometry';
 import { HANDLES, handlePoint, mapBox, normalizeAngle, resizeFrame, rotateHandlePoint, rotationDelta, type Frame, type Handle } from '@/lib/geometry/transform';
 import { MAX_FONT_SIZE, MIN_FONT_SIZE } from '@/lib/board/schema';
 import { boardToScreen, panBy, screenToBoard, zoomAt, type Point } from '@/lib/ui/camera';
@@ -39,6 +39,7 @@ type State =
   | { kind: 'brushing'; pointerId: number; start: Point; current: Point; additive: boolean }
   | { kind: 'resizing'; pointerId: number; handle: Handle; frame: Frame; shapes: Shape[]; pending: Point; shift: boolean }
   | { kind: 'rotating'; pointerId: number; frame: Frame; start: Point; shapes: Shape[]; pending: Point; shift: boolean }
+  | { kind: 'endpoint'; pointerId: number; id: ShapeId; end: 'start' | 'end'; pending: Point; shift: boolean }
   | { kind: 'creating'; pointerId: number; tool: BoxTool | 'line' | 'arrow'; start: Point; current: Point; shift: boolean; id: ShapeId | null; binding: ReturnType<typeof bindingAt> }
   | { kind: 'drawing'; pointerId: number; stroke: PenStroke }
   | { kind: 'erasing'; pointerId: number; trail: Point[]; hits: Set<ShapeId> };
@@ -64,10 +65,25 @@ export function isBoundArrow(s: Shape): boolean {
   return s.type === 'arrow' && (s.start !== null || s.end !== null);
 }
 
-/** Whether the selection shows resize/rotate handles (a lone bound arrow follows its targets instead). */
+/** Whether the selection shows resize/rotate handles (a lone line or arrow gets end handles instead). */
 export function canTransform(editor: Editor): boolean {
   const ids = editableSelection(editor);
-  return ids.length > 1 || (ids.length === 1 && !isBoundArrow(editor.cache.get(ids[0])!));
+  return ids.length > 1 || (ids.length === 1 && editedLine(editor) === null);
+}
+
+/** The one selected (unlocked) line or arrow, whose ends can be dragged; null otherwise. */
+export function editedLine(editor: Editor): Extract<Shape, { type: 'line' | 'arrow' }> | null {
+  const ids = editableSelection(editor);
+  const s = ids.length === 1 ? editor.cache.get(ids[0]) : undefined;
+  return s && (s.type === 'line' || s.type === 'arrow') ? s : null;
+}
+
+/** Board positions of the end handles of the edited line or arrow. */
+export function lineEnds(editor: Editor): { start: Point; end: Point } | null {
+  const line = editedLine(editor);
+  if (!line) return null;
+  const pts = resolveLinePoints(line, editor.cache.lookup);
+  return { start: pts[0], end: pts[pts.length - 1] };
 }
 
 export class Interaction {
@@ -110,15 +126,17 @@ export class Interaction {
     return null;
   }
 
-  /** A resize or rotate handle of the selection frame under the screen point. */
-  private handleAt(screen: Point): Handle | 'rotate' | null {
-    const frame = selectionFrame(this.editor);
-    if (!frame || !canTransform(this.editor)) return null;
+  /** A resize, rotate or line-end handle of the selection under the screen point. */
+  private handleAt(screen: Point): Handle | 'rotate' | 'start' | 'end' | null {
     const camera = useUiStore.getState().camera;
     const near = (p: Point) => {
       const q = boardToScreen(camera, p);
       return Math.hypot(q.x - screen.x, q.y - screen.y) <= HANDLE_RADIUS_PX;
     };
+    const ends = lineEnds(this.editor);
+    if (ends) return near(ends.end) ? 'end' : near(ends.start) ? 'start' : null;
+    const frame = selectionFrame(this.editor);
+    if (!frame || !canTransform(this.editor)) return null;
     if (near(rotateHandlePoint(frame, this.tolerance(ROTATE_OFFSET_PX)))) return 'rotate';
     return HANDLES.find((h) => near(handlePoint(frame, h))) ?? null;
   }
@@ -170,6 +188,10 @@ export class Interaction {
       return;
     }
     const handle = this.handleAt(screen);
+    if (handle === 'start' || handle === 'end') {
+      this.begin({ kind: 'endpoint', pointerId, id: editedLine(this.editor)!.id, end: handle, pending: p, shift: mods.shift });
+      return;
+    }
     if (handle) {
       const frame = selectionFrame(this.editor)!;
       const shapes = selectedShapes(this.editor).filter((s) => !s.locked);
@@ -224,6 +246,7 @@ export class Interaction {
       case 'translating':
       case 'resizing':
       case 'rotating':
+      case 'endpoint':
         s.pending = p;
         s.shift = mods.shift;
         break;
@@ -252,7 +275,7 @@ export class Interaction {
     }
     if (s.kind === 'idle' || s.pointerId !== pointerId) return;
     const p = this.toBoard(screen);
-    if (s.kind === 'translating' || s.kind === 'resizing' || s.kind === 'rotating') s.pending = p;
+    if (s.kind === 'translating' || s.kind === 'resizing' || s.kind === 'rotating' || s.kind === 'endpoint') s.pending = p;
     else if (s.kind === 'creating' || s.kind === 'brushing') s.current = p;
     this.finish();
   }
@@ -355,7 +378,22 @@ export class Interaction {
       case 'drawing':
         s.stroke.flush();
         return;
+      case 'endpoint':
+        this.moveLineEnd(s);
+        return;
     }
+  }
+
+  /** Drags one end of a line or arrow; an arrow end dropped on a shape binds to it (the other end keeps its binding). */
+  private moveLineEnd(s: Extract<State, { kind: 'endpoint' }>): void {
+    const line = this.editor.cache.get(s.id);
+    if (!line || (line.type !== 'line' && line.type !== 'arrow')) return; // deleted by a peer mid-drag
+    const pts = resolveLinePoints(line, this.editor.cache.lookup);
+    const at = s.end === 'start' ? 0 : pts.length - 1;
+    const fixed = s.end === 'start' ? pts[pts.length - 1] : pts[0];
+    pts[at] = s.shift ? constrainAngle(fixed, s.pending) : s.pending;
+    const binding = line.type === 'arrow' ? bindingAt(this.editor, pts[at], this.tolerance(HIT_TOLERANCE_PX), line.id) : undefined;
+    setLinePoints(this.editor.board, line.id, pts, binding === undefined ? {} : { [s.end]: binding });
   }
 
   private resizePatches(s: Extract<State, { kind: 'resizing' }>): Map<ShapeId, ShapePatch> {

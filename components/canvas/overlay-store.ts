@@ -5,10 +5,14 @@ export type OverlayBox = { id: string; x: number; y: number; w: number; h: numbe
 /** The frame the handles sit on; `handles` is false when nothing selected may be transformed. */
 export type OverlayFrame = { x: number; y: number; w: number; h: number; rotation: number; handles: boolean };
 
+/** Screen positions of the end handles of a selected line or arrow. */
+export type OverlayEnds = { start: { x: number; y: number }; end: { x: number; y: number } };
+
 type OverlayState = {
   boxes: readonly OverlayBox[];
   frame: OverlayFrame | null;
-  set: (boxes: readonly OverlayBox[], frame: OverlayFrame | null) => void;
+  ends: OverlayEnds | null;
+  set: (boxes: readonly OverlayBox[], frame: OverlayFrame | null, ends: OverlayEnds | null) => void;
 };
 
 function sameBox(a: OverlayBox, b: OverlayBox): boolean {
@@ -23,9 +27,11 @@ function sameFrame(a: OverlayFrame | null, b: OverlayFrame | null): boolean {
 export const useOverlayStore = create<OverlayState>((set, get) => ({
   boxes: [],
   frame: null,
-  set: (boxes, frame) => {
+  ends: null,
+  set: (boxes, frame, ends) => {
     const prev = get();
     const boxesSame = prev.boxes.length === boxes.length && prev.boxes.every((b, i) => sameBox(b, boxes[i]));
-    if (!boxesSame || !sameFrame(prev.frame, frame)) set({ boxes: boxesSame ? prev.boxes : boxes, frame });
+    const endsSame = JSON.stringify(prev.ends) === JSON.stringify(ends);
+    if (!boxesSame || !sameFrame(prev.frame, frame) || !endsSame) set({ boxes: boxesSame ? prev.boxes : boxes, frame, ends: endsSame ? prev.ends : ends });
   },
 }));

@@ -12,6 +12,7 @@ const ROTATE_OFFSET = 24;
 export function SelectionOverlay() {
   const boxes = useOverlayStore((s) => s.boxes);
   const frame = useOverlayStore((s) => s.frame);
+  const ends = useOverlayStore((s) => s.ends);
   if (boxes.length === 0) return null;
   const rotate = (b: { x: number; y: number; w: number; h: number; rotation: number }) =>
     `rotate(${(b.rotation * 180) / Math.PI} ${b.x + b.w / 2} ${b.y + b.h / 2})`;
@@ -22,6 +23,11 @@ export function SelectionOverlay() {
           <rect x={b.x} y={b.y} width={b.w} height={b.h} fill="none" stroke={b.locked ? '#94a3b8' : '#2563eb'} strokeWidth={1.5} strokeDasharray={b.locked ? '4 3' : undefined} />
         </g>
       ))}
+      {ends
+        ? (['start', 'end'] as const).map((which) => (
+            <circle key={which} data-testid={`handle-${which}`} cx={ends[which].x} cy={ends[which].y} r={5} fill="white" stroke="#2563eb" strokeWidth={1.5} />
+          ))
+        : null}
       {frame && frame.handles ? (
         <g data-testid="selection-frame" transform={rotate(frame)}>
           {boxes.length > 1 ? <rect x={frame.x} y={frame.y} width={frame.w} height={frame.h} fill="none" stroke="#2563eb" strokeWidth={1} strokeDasharray="5 4" /> : null}
