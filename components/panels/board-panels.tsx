@@ -16,6 +16,7 @@ import { StylePanel } from './style-panel';
 import { ZoomControls } from './zoom-controls';
 
 export const FIRST_RENDER_MARK = 'commonboard:first-render';
+export const SYNCED_MARK = 'commonboard:synced';
 
 function isEditableTarget(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -23,12 +24,13 @@ function isEditableTarget(target: EventTarget | null): boolean {
 
 /** Marks the first frame drawn after the initial sync (benchmarks measure navigation -> this mark). */
 function markFirstRender(): void {
-  void whenSynced().then(() =>
+  void whenSynced().then(() => {
+    if (performance.getEntriesByName(SYNCED_MARK).length === 0) performance.mark(SYNCED_MARK);
     requestAnimationFrame(() => {
       // the canvas' own frame callback for the synced content was queued first, so it has drawn by now
       if (performance.getEntriesByName(FIRST_RENDER_MARK).length === 0) performance.mark(FIRST_RENDER_MARK);
-    }),
-  );
+    });
+  });
 }
 
 function useClipboard(canEdit: boolean): void {
