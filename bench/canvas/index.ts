@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     });
     const zoomedOut = minZoom;
 
-    // select about 100 shapes with a marquee (10 x 10 grid cells at zoom 0.64), then drag them;
+    // select about 100 shapes with a marquee (13 x 8 grid cells at zoom 0.64), then drag them;
     // a reload puts the camera back at the board's origin
     await page.reload();
     await page.waitForFunction(() => performance.getEntriesByName('commonboard:first-render').length > 0, null, { timeout: 120_000 });
@@ -117,10 +117,11 @@ async function main(): Promise<void> {
     await page.getByTestId('zoom-out').click();
     const camera = await page.evaluate(() => window.commonboard!.getCamera());
     const toScreen = (bx: number, by: number) => ({ x: canvas.x + (bx + camera.x) * camera.zoom, y: canvas.y + (by + camera.y) * camera.zoom });
-    const col0 = Math.ceil(-camera.x / PITCH) + 1;
-    const row0 = Math.ceil(-camera.y / PITCH) + 1;
+    // clear of the style panel (left) and the toolbars (top)
+    const col0 = Math.ceil((230 / camera.zoom - camera.x) / PITCH);
+    const row0 = Math.ceil((140 / camera.zoom - camera.y) / PITCH);
     const a = toScreen(col0 * PITCH + 5, row0 * PITCH + 5); // a gap between cells: empty board
-    const b = toScreen((col0 + 10) * PITCH + 2, (row0 + 10) * PITCH + 2);
+    const b = toScreen((col0 + 13) * PITCH + 2, (row0 + 8) * PITCH + 2); // 13 x 8 cells = 104 shapes
     await page.keyboard.press('v');
     await page.mouse.move(a.x, a.y);
     await page.mouse.down();
