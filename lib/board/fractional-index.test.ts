@@ -63,6 +63,16 @@ describe('keyBetween', () => {
     expect(() => keyBetween('a b', null)).toThrow(/invalid/);
   });
 
+  it('keeps keys short across 20,000 appends on top (every new shape)', () => {
+    let top: string | null = null;
+    for (let i = 0; i < 20_000; i++) {
+      const next = keyBetween(top, null);
+      if (top !== null) expect(next > top).toBe(true);
+      top = next;
+    }
+    expect(top!.length).toBeLessThanOrEqual(8);
+  });
+
   it('breaks exact ties by id', () => {
     const x = { index: 'V', id: 'a' };
     const y = { index: 'V', id: 'b' };

@@ -12,6 +12,7 @@ const BASE = DIGITS.length;
 const KEY_PATTERN = /^[0-9A-Za-z]*[1-9A-Za-z]$/;
 const MAX_KEY_LENGTH = 256;
 const JITTER_DIGITS = 3;
+const APPEND_DEPTH = 4;
 
 export function isIndexKey(value: unknown): value is string {
   return typeof value === 'string' && value.length <= MAX_KEY_LENGTH && KEY_PATTERN.test(value);
@@ -40,6 +41,21 @@ function midpoint(a: string, b: string | null): string {
   return DIGITS[da] + midpoint(a.slice(1), null);
 }
 
+/**
+ * A key after `a` with no upper bound. Appending is by far the most common insert (every new shape goes
+ * on top), so it steps in the 4th digit: 62^4 (about 14.7 million) appends fit before keys grow, where
+ * stepping the first digit grew keys by one character every few dozen appends.
+ */
+function after(a: string): string {
+  const digits = Array.from((a + '0'.repeat(APPEND_DEPTH)).slice(0, APPEND_DEPTH), (ch) => digit(ch));
+  let i = APPEND_DEPTH - 1;
+  while (i >= 0 && digits[i] === BASE - 1) digits[i--] = 0;
+  // all 'z' at that depth: extend `a` itself, which stays above it because `a` is a prefix
+  if (i < 0) return a + DIGITS[BASE >> 1];
+  digits[i]++;
+  return digits.slice(0, i + 1).map((d) => DIGITS[d]).join('');
+}
+
 function randomDigits(count: number, random: () => number): string {
   let out = '';
   for (let i = 0; i < count; i++) {
@@ -58,7 +74,7 @@ export function keyBetween(a: string | null, b: string | null, random: () => num
   if (a !== null && !isIndexKey(a)) throw new Error(`invalid index key: ${a}`);
   if (b !== null && !isIndexKey(b)) throw new Error(`invalid index key: ${b}`);
   if (a !== null && b !== null && a >= b) throw new Error(`index keys out of order: ${a} >= ${b}`);
-  return midpoint(a ?? '', b) + randomDigits(JITTER_DIGITS, random);
+  return (b === null ? after(a ?? '') : midpoint(a ?? '', b)) + randomDigits(JITTER_DIGITS, random);
 }
 
 /** Compares two shapes' z-order: by key, then by id so that equal keys still sort the same everywhere. */
