@@ -20,6 +20,6 @@ export default defineConfig([
   },
   globalIgnores([
     '.next*/**', 'out/**', 'build/**', 'next-env.d.ts', 'playwright-report/**', 'test-results/**',
-    'reports/**', 'data/**', 'node_modules/**',
+    'reports/**', 'data/**', 'node_modules/**', '.tmp/**',
   ]),
 ]);
