@@ -2,8 +2,8 @@ import { expect, expectConverged, test } from './fixtures';
 
 test('the board is still there after the sync server restarts', async ({ openUsers, syncServer, boardId }) => {
   const [alice, bob] = await openUsers(2);
-  await alice.drawRectangle({ x: 120, y: 120 }, { x: 220, y: 220 });
-  await bob.drawRectangle({ x: 300, y: 120 }, { x: 420, y: 240 });
+  await alice.drawRectangle({ x: 320, y: 120 }, { x: 420, y: 220 });
+  await bob.drawRectangle({ x: 500, y: 120 }, { x: 620, y: 240 });
   await expectConverged([alice, bob], 2);
   const before = await alice.shapes();
 
@@ -11,7 +11,7 @@ test('the board is still there after the sync server restarts', async ({ openUse
   // Both clients reconnect on their own (1012 is transient) and keep editing.
   await alice.expectStatus('connected');
   await bob.expectStatus('connected');
-  await alice.drawRectangle({ x: 120, y: 300 }, { x: 220, y: 380 });
+  await alice.drawRectangle({ x: 320, y: 300 }, { x: 420, y: 380 });
   await expectConverged([alice, bob], 3);
 
   // A newcomer has no local copy: what it sees came from the server's storage.
@@ -23,7 +23,7 @@ test('the board is still there after the sync server restarts', async ({ openUse
 
 test('an edit another user has seen survives kill -9 of the sync server', async ({ openUsers, syncServer, boardId }) => {
   const [alice, bob] = await openUsers(2);
-  await alice.drawRectangle({ x: 150, y: 150 }, { x: 260, y: 240 });
+  await alice.drawRectangle({ x: 350, y: 150 }, { x: 460, y: 240 });
   await expectConverged([alice, bob], 1);
   const [seen] = await bob.shapes();
 

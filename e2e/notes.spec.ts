@@ -49,6 +49,8 @@ test('two users type into one note at once: merged text, formatting, carets, per
   await bob.canvas.dblclick({ position: { x: 360, y: 330 } });
   const editorB = bob.page.getByTestId('note-editor');
   await expect(editorB).toBeFocused();
+  // the editor binds to the note's content after it mounts: move the caret only once the text is there
+  await expect(editorB.locator('p').nth(1)).toContainText('BBB');
   await bob.page.keyboard.press('Control+Home');
 
   await Promise.all([

@@ -30,7 +30,7 @@ test('a rectangle drawn by A appears for B, B moves it, A deletes it', async ({ 
 test('three users drawing at once converge on every rectangle', async ({ openUsers }) => {
   const users = await openUsers(3);
   await Promise.all(
-    users.map((user, i) => user.drawRectangle({ x: 100 + i * 150, y: 100 }, { x: 200 + i * 150, y: 200 })),
+    users.map((user, i) => user.drawRectangle({ x: 300 + i * 150, y: 120 }, { x: 400 + i * 150, y: 220 })),
   );
   await expectConverged(users, 3);
 });

@@ -76,7 +76,7 @@ test('rotating the edit link keeps the rotating editor and refuses the other edi
   await bob.expectStatus('refused');
   await alice.expectStatus('connected');
   await alice.page.keyboard.press('Escape');
-  await alice.drawRectangle({ x: 150, y: 150 }, { x: 260, y: 240 });
+  await alice.drawRectangle({ x: 350, y: 150 }, { x: 460, y: 240 });
   await expect.poll(async () => (await alice.shapes()).length).toBe(1);
 });
 
