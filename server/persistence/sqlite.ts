@@ -7,6 +7,7 @@
  * per commit. That is the guarantee the sync server promises (and tests with kill -9).
  */
 import Database from 'better-sqlite3';
+import { toLinks, type LinkRow } from './link-rows';
 import type { BoardLinks, LinkKind, Storage, StoredBoard } from './storage';
 
 const SCHEMA_VERSION = 2;
@@ -54,19 +55,6 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${v}`);
     })();
   }
-}
-
-interface LinkRow {
-  kind: LinkKind;
-  key: string;
-  version: number;
-}
-
-function toLinks(rows: LinkRow[]): BoardLinks | null {
-  const edit = rows.find((r) => r.kind === 'edit');
-  const view = rows.find((r) => r.kind === 'view');
-  if (!edit || !view) return null;
-  return { edit: { key: edit.key, version: edit.version }, view: { key: view.key, version: view.version } };
 }
 
 interface SnapshotRow {

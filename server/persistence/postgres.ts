@@ -1,0 +1,226 @@
+/**
+ * PostgreSQL storage (`DATABASE_URL`), shared by every sync server of a deployment.
+ *
+ * Ordering: appending bumps `boards.last_seq` inside the append transaction, which row-locks the
+ * board until COMMIT. So two servers appending to one board get disjoint seq ranges and, since the
+ * second waits for the first's commit, a reader that sees seq N also sees every seq below N: the
+ * log has no holes, which is what lets a server catch up with `seq > lastApplied` (readSince).
+ * Boards of one batch are locked in id order, so two servers' batches cannot deadlock.
+ *
+ * Durability: COMMIT returns after the WAL is flushed (synchronous_commit on, the default), so
+ * an appended update survives the loss of the server process, and of the database host's power.
+ *
+ * Compaction: one writer at a time per board through a transaction-scoped advisory lock; a
+ * server that cannot take it skips (another one is compacting the same board right now).
+ */
+import pg from 'pg';
+import type { SeqUpdate, SharedStorage, Since } from '../scale/shared-storage';
+import { toLinks, type LinkRow } from './link-rows';
+import { migrate } from './postgres-migrations';
+import type { BoardLinks, LinkKind, StoredBoard } from './storage';
+
+/** Older snapshots are kept for recovery from a state that later fails to load (yjs #417). */
+const SNAPSHOTS_KEPT = 3;
+
+// BIGINT comes back as a string by default; seqs stay far below 2^53 (per pool, not process-wide)
+const types = new pg.TypeOverrides();
+types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+/** Bumps the board's counter (row lock until COMMIT) and inserts the updates under the new seqs. */
+const APPEND_SQL = `
+  WITH b AS (
+    INSERT INTO boards (id, last_seq) VALUES ($1, $2)
+    ON CONFLICT (id) DO UPDATE SET last_seq = boards.last_seq + EXCLUDED.last_seq
+    RETURNING last_seq
+  ), ins AS (
+    INSERT INTO updates (board_id, seq, data)
+    SELECT $1, b.last_seq - $2 + u.ord, u.data FROM b, unnest($3::bytea[]) WITH ORDINALITY AS u(data, ord)
+  )
+  SELECT last_seq FROM b`;
+
+export interface PostgresOptions {
+  /** Pool size; each server needs few (one append transaction at a time, plus loads). */
+  max?: number;
+}
+
+export class PostgresStorage implements SharedStorage {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** Connects and runs migrations; throws if the database is unreachable. */
+  static async open(connectionString: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
+    const pool = new pg.Pool({ connectionString, max: options.max ?? 8, connectionTimeoutMillis: 5_000, types });
+    // an idle client losing its connection must not crash the process; the next query reconnects
+    pool.on('error', () => {});
+    try {
+      const client = await pool.connect();
+      try {
+        await migrate(client);
+      } finally {
+        client.release();
+      }
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+    return new PostgresStorage(pool);
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(begin);
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Snapshot + tail + counter must come from one moment: a compaction may commit in between. */
+  private readonly consistentRead = <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> =>
+    this.tx(fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+
+  async load(boardId: string): Promise<StoredBoard> {
+    return this.consistentRead(async (c) => {
+      const snap = await c.query<{ seq_upto: number; state: Buffer }>(
+        'SELECT seq_upto, state FROM snapshots WHERE board_id = $1 ORDER BY seq_upto DESC LIMIT 1',
+        [boardId],
+      );
+      const snapshotSeq = snap.rows[0]?.seq_upto ?? 0;
+      const tail = await c.query<{ data: Buffer }>('SELECT data FROM updates WHERE board_id = $1 AND seq > $2 ORDER BY seq', [
+        boardId,
+        snapshotSeq,
+      ]);
+      const last = await c.query<{ last_seq: number }>('SELECT last_seq FROM boards WHERE id = $1', [boardId]);
+      const updates = tail.rows.map((r) => view(r.data));
+      return {
+        snapshot: snap.rows[0] ? view(snap.rows[0].state) : null,
+        snapshotSeq,
+        updates,
+        lastSeq: Math.max(last.rows[0]?.last_seq ?? 0, snapshotSeq),
+        tailBytes: updates.reduce((n, u) => n + u.byteLength, 0),
+      };
+    });
+  }
+
+  async appendUpdates(boardId: string, updates: Uint8Array[]): Promise<number> {
+    const [seq] = await this.appendBatch([{ boardId, updates }]);
+    return seq;
+  }
+
+  async appendBatch(batches: readonly { boardId: string; updates: Uint8Array[] }[]): Promise<number[]> {
+    const order = batches.map((_, i) => i).sort((a, b) => (batches[a].boardId < batches[b].boardId ? -1 : 1));
+    return this.tx(async (c) => {
+      const seqs = new Array<number>(batches.length);
+      for (const i of order) {
+        const { boardId, updates } = batches[i];
+        if (updates.length === 0) {
+          const r = await c.query<{ last_seq: number }>('SELECT last_seq FROM boards WHERE id = $1', [boardId]);
+          seqs[i] = r.rows[0]?.last_seq ?? 0;
+          continue;
+        }
+        const buffers = updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+        const r = await c.query<{ last_seq: number }>(APPEND_SQL, [boardId, updates.length, buffers]);
+        seqs[i] = r.rows[0].last_seq;
+      }
+      return seqs;
+    });
+  }
+
+  async compact(boardId: string, state: Uint8Array, uptoSeq: number): Promise<void> {
+    await this.tx(async (c) => {
+      const lock = await c.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock(hashtextextended('compact:' || $1, 0)) AS ok", [
+        boardId,
+      ]);
+      if (!lock.rows[0].ok) return; // another server is compacting this board
+      const newest = await c.query<{ s: number | null }>('SELECT MAX(seq_upto) AS s FROM snapshots WHERE board_id = $1', [boardId]);
+      if ((newest.rows[0].s ?? 0) >= uptoSeq) return; // someone already folded at least this much
+      await c.query('INSERT INTO snapshots (board_id, seq_upto, state) VALUES ($1, $2, $3)', [boardId, uptoSeq, Buffer.from(state)]);
+      await c.query('DELETE FROM updates WHERE board_id = $1 AND seq <= $2', [boardId, uptoSeq]);
+      await c.query(
+        `DELETE FROM snapshots WHERE board_id = $1 AND seq_upto NOT IN (
+           SELECT seq_upto FROM snapshots WHERE board_id = $1 ORDER BY seq_upto DESC LIMIT $2)`,
+        [boardId, SNAPSHOTS_KEPT],
+      );
+    });
+  }
+
+  async readSince(boardId: string, afterSeq: number): Promise<Since> {
+    return this.consistentRead(async (c) => {
+      const tail = await c.query<{ seq: number; data: Buffer }>(
+        'SELECT seq, data FROM updates WHERE board_id = $1 AND seq > $2 ORDER BY seq',
+        [boardId, afterSeq],
+      );
+      const updates: SeqUpdate[] = tail.rows.map((r) => ({ seq: r.seq, data: view(r.data) }));
+      const last = await c.query<{ last_seq: number }>('SELECT last_seq FROM boards WHERE id = $1', [boardId]);
+      const lastSeq = last.rows[0]?.last_seq ?? 0;
+      const firstSeq = updates[0]?.seq ?? lastSeq + 1;
+      if (firstSeq === afterSeq + 1) return { snapshot: null, updates };
+      // the seqs right after afterSeq were compacted away: the newest snapshot stands in for them
+      const snap = await c.query<{ seq_upto: number; state: Buffer }>(
+        'SELECT seq_upto, state FROM snapshots WHERE board_id = $1 ORDER BY seq_upto DESC LIMIT 1',
+        [boardId],
+      );
+      const row = snap.rows[0];
+      if (!row || row.seq_upto <= afterSeq) return { snapshot: null, updates };
+      return { snapshot: { state: view(row.state), seqUpto: row.seq_upto }, updates: updates.filter((u) => u.seq > row.seq_upto) };
+    });
+  }
+
+  async lastSeqs(boardIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>(boardIds.map((id) => [id, 0]));
+    if (boardIds.length === 0) return out;
+    const r = await this.pool.query<{ id: string; last_seq: number }>('SELECT id, last_seq FROM boards WHERE id = ANY($1::text[])', [
+      boardIds,
+    ]);
+    for (const row of r.rows) out.set(row.id, row.last_seq);
+    return out;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async getBoardLinks(boardId: string): Promise<BoardLinks | null> {
+    const r = await this.pool.query<LinkRow>('SELECT kind, key, version FROM board_links WHERE board_id = $1', [boardId]);
+    return toLinks(r.rows);
+  }
+
+  async createBoardLinks(boardId: string, keys: { edit: string; view: string }): Promise<BoardLinks> {
+    const links = await this.tx(async (c) => {
+      await c.query(
+        `INSERT INTO board_links (board_id, kind, key, version) VALUES ($1, 'edit', $2, 1), ($1, 'view', $3, 1)
+         ON CONFLICT (board_id, kind) DO NOTHING`,
+        [boardId, keys.edit, keys.view],
+      );
+      return toLinks((await c.query<LinkRow>('SELECT kind, key, version FROM board_links WHERE board_id = $1', [boardId])).rows);
+    });
+    if (!links) throw new Error(`board ${boardId} has only one of its two links`);
+    return links;
+  }
+
+  async rotateBoardLink(boardId: string, kind: LinkKind, newKey: string): Promise<BoardLinks | null> {
+    return this.tx(async (c) => {
+      await c.query('UPDATE board_links SET key = $1, version = version + 1, ts = now() WHERE board_id = $2 AND kind = $3', [
+        newKey,
+        boardId,
+        kind,
+      ]);
+      return toLinks((await c.query<LinkRow>('SELECT kind, key, version FROM board_links WHERE board_id = $1', [boardId])).rows);
+    });
+  }
+
+  private closed = false;
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
