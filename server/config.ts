@@ -35,6 +35,11 @@ export interface Config {
   maxBufferedBytes: number;
   /** Presence of a board is sent at most once per this window, all changed clients in one message. */
   presenceWindowMs: number;
+  /**
+   * Test flag (REFUSE_WEBSOCKET=1): answer every WebSocket upgrade with 403, as a proxy that blocks
+   * WebSockets would, so clients must use the HTTP fallback (server/transport/http-fallback.ts).
+   */
+  refuseWebSocket?: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -98,6 +103,7 @@ const envSchema = z.object({
   MAX_CONNECTIONS_PER_IP: intString(1, 1_000_000).default(DEFAULT_LIMITS.maxConnectionsPerIp),
   ALLOWED_ORIGINS: originList.optional(),
   DRAIN_MS: intString(0, 60_000).default(DEFAULT_LIMITS.drainMs),
+  REFUSE_WEBSOCKET: z.enum(['0', '1']).default('0'),
 });
 
 export class ConfigError extends Error {}
@@ -145,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     allowedOrigins: e.ALLOWED_ORIGINS ?? null,
     drainMs: e.DRAIN_MS,
+    refuseWebSocket: e.REFUSE_WEBSOCKET === '1',
     // the drain window must fit inside the shutdown deadline, with time left to flush
     shutdownTimeoutMs: Math.max(DEFAULT_TUNING.shutdownTimeoutMs, e.DRAIN_MS + 7_000),
   };

@@ -13,6 +13,7 @@ import type { Storage } from './persistence/storage';
 import { RoomRegistry } from './rooms/room-registry';
 import { createApiHandler } from './transport/api';
 import { createHttpHandler } from './transport/http';
+import { createHttpFallback } from './transport/http-fallback';
 import { attachWsTransport } from './transport/ws';
 
 export interface RunningServer {
@@ -57,7 +58,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   );
   // /api/* is the internal link API (service token); the rest is health and metrics
-  const http = createServer((req, res) => api(req, res) || httpHandler(req, res));
+  // /fallback/* carries sync frames over plain HTTP for clients whose WebSockets are blocked
+  const fallback = createHttpFallback(registry, config, log, metrics, auth);
+  const http = createServer((req, res) => api(req, res) || fallback.handle(req, res) || httpHandler(req, res));
   const transport = attachWsTransport(http, registry, config, log, metrics, auth);
 
   await new Promise<void>((resolve, reject) => {
@@ -78,7 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       log.info('shutting down');
       // staggered 1012s first (sockets are served until their turn), then wait for queued frames;
       // the port stays open meanwhile so /readyz can say 503 and late joiners get a clean 1012
-      await transport.closeAll();
+      await Promise.all([transport.closeAll(), fallback.closeAll()]);
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       await transport.drain();
       await registry.flushAll();

@@ -45,6 +45,7 @@ type TransportConfig = Pick<
   | 'allowedOrigins'
   | 'drainMs'
   | 'maxBufferedBytes'
+  | 'refuseWebSocket'
 >;
 
 /** Close codes that mean "this client did something wrong", for the errors metric (4413s are counted where detected, by cause). */
@@ -187,6 +188,11 @@ export function attachWsTransport(
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // a shared function, not a closure: a closure here would keep req (headers, token) alive with the socket
     socket.on('error', destroyOnError);
+    if (config.refuseWebSocket) {
+      // test flag: behave like a proxy that blocks WebSockets (clients fall back to HTTP)
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     // authorized before the upgrade completes, so no frame can arrive before the role is known
     const boardId = boardIdFromUrl(req.url);
     const authorized = auth && boardId ? auth.authorize(boardId, tokenFromUrl(req.url)) : Promise.resolve(null);
