@@ -17,6 +17,8 @@ import { DEFAULT_PRESENCE_HZ, PresencePublisher } from '@/lib/presence/publisher
 import { cleanName, colorForName, randomName, USER_KEY, type PresenceUser } from '@/lib/presence/user';
 import type { ConnectionStatus } from '@/lib/testing/test-api';
 import { defaultSyncUrl } from '@/lib/ui/sync-url';
+import { openLocalFirst, type SyncInfo } from './local-first';
+import { readLocal, writeLocal } from './local-storage';
 import { SessionAuth, type ShareLinks } from './session-auth';
 
 export type RemotePresence = PresenceState & { clientId: number };
@@ -31,6 +33,8 @@ type SessionState = {
   /** What the share link grants; null until the first token arrives. */
   role: Role | null;
   user: PresenceUser;
+  /** Local persistence, unsaved changes, transport and retry timing (components/board/local-first.ts). */
+  sync: SyncInfo;
   open: (boardId: string, syncUrl: string | undefined) => () => void;
 };
 
@@ -53,6 +57,14 @@ function resolveUser(): PresenceUser {
   return { name, color: colorForName(name) };
 }
 
+const ROLE_PREFIX = 'commonboard:role:';
+
+/** The role this browser last had on the board: offline, the board stays editable before a token arrives. */
+function cachedRole(boardId: string): Role | null {
+  const role = readLocal(ROLE_PREFIX + boardId);
+  return role === 'editor' || role === 'viewer' ? role : null;
+}
+
 export const useBoardSession = create<SessionState>((set, get) => ({
   boardId: null,
   board: null,
@@ -61,14 +73,21 @@ export const useBoardSession = create<SessionState>((set, get) => ({
   refusal: null,
   role: null,
   user: { name: '', color: '#1971c2' },
+  sync: { unsaved: 0, transport: null, retryAt: null, online: true, localLoaded: false },
   open: (boardId, syncUrl) => {
     const user = resolveUser();
     const doc = new Y.Doc();
     const board = openBoard(doc);
+    const local = openLocalFirst(boardId, doc, () => Y.encodeStateVector(doc), (sync) => {
+      if (get().board === board) set({ sync });
+    });
     const p = new WebsocketProvider(syncUrl ?? defaultSyncUrl(window.location), encodeURIComponent(boardId), doc, {
       connect: false, // after the first token (session-auth.ts)
+      WebSocketPolyfill: local.WebSocketPolyfill as unknown as typeof WebSocket, // WebSocket-shaped: see lib/sync/sync-socket.ts
+      maxBackoffTime: 1_000, // the jittered backoff is ours (lib/sync/reconnect-policy.ts)
     });
     provider = p;
+    local.attach(p, () => p.wsconnected);
     const stopOwnAwareness = sendOwnAwarenessOnly(p);
     const hz = parsePresenceSettings(new URLSearchParams(window.location.search)).hz ?? DEFAULT_PRESENCE_HZ;
     const pub = new PresencePublisher(
@@ -84,7 +103,10 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       set({ status, refusal: status === 'disconnected' ? get().refusal : null });
     });
     const a = new SessionAuth(p, boardId, user.name, {
-      onRole: (role) => set({ role }),
+      onRole: (role) => {
+        writeLocal(ROLE_PREFIX + boardId, role);
+        set({ role });
+      },
       onRefused: (reason) => set({ status: 'refused', refusal: { code: CloseCode.Unauthorized, reason } }),
     });
     auth = a;
@@ -105,7 +127,7 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       for (const resolve of waiters) resolve();
     });
 
-    set({ boardId, board, user, status: 'connecting', synced: false, refusal: null, role: null });
+    set({ boardId, board, user, status: 'connecting', synced: false, refusal: null, role: cachedRole(boardId), sync: local.info() });
     a.start();
     return () => {
       if (auth === a) auth = null;
@@ -116,6 +138,7 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       p.awareness.setLocalState(null); // still sent: our own state
       stopOwnAwareness();
       p.destroy();
+      local.dispose();
       doc.destroy();
       if (get().board === board) set({ board: null, boardId: null, synced: false, status: 'disconnected' });
     };

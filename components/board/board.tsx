@@ -46,6 +46,7 @@ function installTestApi(boardId: string): () => void {
     getUser: () => ({ ...useBoardSession.getState().user }),
     getRole: () => useBoardSession.getState().role,
     getShareLinks,
+    getSync: () => ({ ...useBoardSession.getState().sync }),
     ...presenceTestApi(),
     ...canvasTestApi(),
     ...notesTestApi(),
@@ -66,6 +67,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
   const refusal = useBoardSession((s) => s.refusal);
   const user = useBoardSession((s) => s.user);
   const role = useBoardSession((s) => s.role);
+  const sync = useBoardSession((s) => s.sync);
 
   useEffect(() => open(boardId, syncUrl), [open, boardId, syncUrl]);
   useEffect(() => installTestApi(boardId), [boardId]);
@@ -98,7 +100,15 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
             </span>
           ) : null}
           {role ? <ShareButton role={role} /> : null}
-          <ConnectionStatus status={status} synced={synced} reason={refusal?.reason} />
+          <ConnectionStatus
+            status={status}
+            synced={synced}
+            reason={refusal?.reason}
+            unsaved={sync.unsaved}
+            transport={sync.transport}
+            retryAt={sync.retryAt}
+            online={sync.online}
+          />
           <ThemeToggle />
         </div>
       </header>

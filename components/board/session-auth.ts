@@ -11,6 +11,7 @@
 import type { WebsocketProvider } from 'y-websocket';
 import type { Role } from '@/lib/auth/token';
 import { CloseCode } from '@/lib/protocol/close-codes';
+import { readLocal, writeLocal } from './local-storage';
 
 export const NEED_LINK_REASON = 'You need a link to open this board';
 export const LINK_DEAD_REASON = 'This link no longer works';
@@ -22,21 +23,8 @@ export type ShareLinks = { edit?: string; view: string };
 
 type TokenResponse = { token: string; role: Role; expiresAt: number };
 
-function storedKey(boardId: string): string | null {
-  try {
-    return localStorage.getItem(KEY_PREFIX + boardId);
-  } catch {
-    return null;
-  }
-}
-
-function storeKey(boardId: string, key: string): void {
-  try {
-    localStorage.setItem(KEY_PREFIX + boardId, key);
-  } catch {
-    // storage blocked: the key still works for this tab
-  }
-}
+const storedKey = (boardId: string): string | null => readLocal(KEY_PREFIX + boardId);
+const storeKey = (boardId: string, key: string): void => writeLocal(KEY_PREFIX + boardId, key);
 
 /** Takes `?key=` off the address bar (it is a secret) and returns the key to use, if any. */
 function takeKey(boardId: string): string | null {

@@ -16,6 +16,14 @@ export type CommonboardTestApi = {
   getRole(): 'editor' | 'viewer' | null;
   /** Share links as absolute URLs; `edit` only for editors. */
   getShareLinks(): Promise<{ edit?: string; view: string }>;
+  /** Offline-first state: unsaved = local changes the server has not confirmed as stored. */
+  getSync(): {
+    unsaved: number;
+    transport: 'websocket' | 'http' | null;
+    retryAt: number | null;
+    online: boolean;
+    localLoaded: boolean;
+  };
 } & PresenceTestApi &
   CanvasTestApi &
   NotesTestApi &

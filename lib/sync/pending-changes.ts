@@ -1,0 +1,130 @@
+/**
+ * "N changes not yet saved to the server", from the server's own answers, not a guess.
+ *
+ * The sync server processes a connection's frames strictly in order and answers a sync step 1
+ * with its step 2 only once everything it has applied is on disk (server/rooms/room.ts,
+ * session.ts). So a step 2 that answers OUR step 1 proves that every frame we sent on that
+ * connection before that step 1 is durable. That is a plain y-websocket exchange (a stock
+ * provider with `resyncInterval` sends the same step 1s), it covers deletions (which a state
+ * vector alone cannot show) and it costs the server nothing while we have nothing pending.
+ *
+ * Bookkeeping: every local change gets a sequence number. Per connection, each step 1 we send
+ * is remembered with the highest change it covers, or null if we have not uploaded our state on
+ * this connection yet (our step 2 answering the server's step 1 carries every change made while
+ * offline or in an earlier page load). Step 2s come back in the order of our step 1s, so the
+ * oldest remembered mark is the one a step 2 acknowledges.
+ */
+
+export interface PendingOptions {
+  /** Changes from an earlier page load not known to be saved (see board-session's storage). */
+  carried?: number;
+  /** Minimum time between two probes of ours (ms). */
+  probeIntervalMs?: number;
+  /** Wait after a local change before probing, so a drag's burst is acknowledged once (ms). */
+  probeDelayMs?: number;
+}
+
+export class PendingChanges {
+  private seq: number;
+  private acked = 0;
+  /** Marks of our step 1s not yet answered on the current connection, oldest first. */
+  private marks: (number | null)[] = [];
+  private uploaded = false;
+  private open = false;
+  private lastProbeAt = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly listeners = new Set<(count: number) => void>();
+  private readonly probeIntervalMs: number;
+  private readonly probeDelayMs: number;
+  /** Sends a step 1 on the current connection; set by the transport while one is open. */
+  private sendProbe: (() => void) | null = null;
+
+  constructor(options: PendingOptions = {}) {
+    this.seq = options.carried ?? 0;
+    this.probeIntervalMs = options.probeIntervalMs ?? 1_000;
+    this.probeDelayMs = options.probeDelayMs ?? 250;
+  }
+
+  get count(): number {
+    return this.seq - this.acked;
+  }
+
+  /** A change made on this page (not one received from the server or restored from local storage). */
+  localChange(): void {
+    this.seq++;
+    this.emit();
+    this.schedule(this.probeDelayMs);
+  }
+
+  /** A connection opened; `probe` sends a step 1 on it. */
+  connectionOpened(probe: () => void): void {
+    this.open = true;
+    this.uploaded = false;
+    this.marks = [];
+    this.sendProbe = probe;
+  }
+
+  connectionClosed(): void {
+    this.open = false;
+    this.uploaded = false;
+    this.marks = [];
+    this.sendProbe = null;
+    this.clearTimer();
+  }
+
+  /** Every frame we send on the open connection, in order. */
+  sent(frame: Uint8Array): void {
+    if (frame.length < 2 || frame[0] !== 0) return;
+    if (frame[1] === 0) this.marks.push(this.uploaded ? this.seq : null);
+    else if (frame[1] === 1 && !this.uploaded) {
+      this.uploaded = true;
+      this.schedule(0);
+    }
+  }
+
+  /** Every frame the server sends on the open connection, in order. */
+  received(frame: Uint8Array): void {
+    if (frame.length < 2 || frame[0] !== 0 || frame[1] !== 1) return;
+    const mark = this.marks.shift();
+    if (mark !== undefined && mark !== null && mark > this.acked) {
+      this.acked = mark;
+      this.emit();
+    }
+    this.schedule(0);
+  }
+
+  onChange(cb: (count: number) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  dispose(): void {
+    this.clearTimer();
+    this.listeners.clear();
+    this.sendProbe = null;
+  }
+
+  /** Probes when there is something unacknowledged, no probe is unanswered, and not too often. */
+  private schedule(delayMs: number): void {
+    if (!this.open || !this.uploaded || this.count === 0 || this.timer) return;
+    if (this.marks.some((m) => m !== null)) return; // the answer to the outstanding probe comes first
+    const wait = Math.max(delayMs, this.lastProbeAt + this.probeIntervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.open || !this.uploaded || this.count === 0 || !this.sendProbe) return;
+      if (this.marks.some((m) => m !== null)) return;
+      this.lastProbeAt = Date.now();
+      this.sendProbe();
+    }, Math.max(0, wait));
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private emit(): void {
+    const n = this.count;
+    for (const cb of this.listeners) cb(n);
+  }
+}
