@@ -101,25 +101,26 @@ export function createSyncSocketClass(ctx: SyncSocketContext) {
     private async connect(): Promise<void> {
       await ctx.policy.wait(ctx.policy.delay(ctx.isOnline()));
       if (this.readyState !== 0) return;
-      const ws = await this.attempt(() => new ctx.WebSocketImpl(this.url, this.protocols), connectTimeoutMs);
-      if (this.readyState !== 0) return ws?.close();
-      if (ws) return this.adopt(ws, 'websocket');
-      const http = await this.attempt(() => new HttpFallbackSocket(fallbackUrl(this.url)), connectTimeoutMs * 2);
-      if (this.readyState !== 0) return http?.close();
-      if (http) return this.adopt(http, 'http');
+      if (await this.attempt(() => new ctx.WebSocketImpl(this.url, this.protocols), 'websocket', connectTimeoutMs)) return;
+      if (this.readyState !== 0) return;
+      if (await this.attempt(() => new HttpFallbackSocket(fallbackUrl(this.url)), 'http', connectTimeoutMs * 2)) return;
+      if (this.readyState !== 0) return;
       ctx.policy.failed();
       this.onerror?.({});
       this.finish({ code: 1006, reason: 'unreachable', wasClean: false });
     }
 
-    /** Resolves with the socket once it opens, or null if it closes or times out first. */
-    private attempt(make: () => InnerSocket, timeoutMs: number): Promise<InnerSocket | null> {
+    /**
+     * Resolves true once the socket opened (adopted in the open handler itself: the server's first
+     * frame may arrive in the same turn), false if it closed or timed out first.
+     */
+    private attempt(make: () => InnerSocket, kind: TransportKind | null, timeoutMs: number): Promise<boolean> {
       return new Promise((resolve) => {
         let socket: InnerSocket;
         try {
           socket = make();
         } catch {
-          resolve(null);
+          resolve(false);
           return;
         }
         socket.binaryType = 'arraybuffer';
@@ -128,16 +129,18 @@ export function createSyncSocketClass(ctx: SyncSocketContext) {
           socket.onerror = null;
           socket.onopen = null;
           socket.close();
-          resolve(null);
+          resolve(false);
         }, timeoutMs);
         socket.onerror = () => {};
         socket.onopen = () => {
           clearTimeout(timer);
-          resolve(socket);
+          if (kind && this.readyState === 0) this.adopt(socket, kind);
+          else socket.close(1000, kind ? 'abandoned' : 'probe');
+          resolve(true);
         };
         socket.onclose = () => {
           clearTimeout(timer);
-          resolve(null);
+          resolve(false);
         };
       });
     }
@@ -165,10 +168,8 @@ export function createSyncSocketClass(ctx: SyncSocketContext) {
 
     /** On the fallback: if a WebSocket opens now, drop the fallback so the provider reconnects over it. */
     private tryWebSocketAgain(): void {
-      void this.attempt(() => new ctx.WebSocketImpl(this.url, this.protocols), connectTimeoutMs).then((ws) => {
-        if (!ws) return;
-        ws.close(1000, 'probe');
-        if (this.readyState === 1) this.close(1000, 'switching to websocket');
+      void this.attempt(() => new ctx.WebSocketImpl(this.url, this.protocols), null, connectTimeoutMs).then((opened) => {
+        if (opened && this.readyState === 1) this.close(1000, 'switching to websocket');
       });
     }
 
