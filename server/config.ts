@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 
 /** Everything the server needs to run; env supplies the first six, the rest are tuning knobs. */
@@ -40,6 +42,14 @@ export interface Config {
    * WebSockets would, so clients must use the HTTP fallback (server/transport/http-fallback.ts).
    */
   refuseWebSocket?: boolean;
+  /** Scale-out: boards in PostgreSQL instead of SQLite (several servers share it). */
+  databaseUrl?: string | null;
+  /** Scale-out: servers relay updates and presence to each other through Redis pub/sub. */
+  redisUrl?: string | null;
+  /** Scale-out: this server's name in cluster messages (its own are ignored) and logs. */
+  serverId?: string;
+  /** Scale-out: how often loaded boards are checked against storage for missed updates. */
+  clusterPollMs?: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -104,7 +114,27 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: originList.optional(),
   DRAIN_MS: intString(0, 60_000).default(DEFAULT_LIMITS.drainMs),
   REFUSE_WEBSOCKET: z.enum(['0', '1']).default('0'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  SERVER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -')
+    .optional(),
+  CLUSTER_POLL_MS: intString(100, 600_000).default(1_000),
 });
+
+/** Default SERVER_ID: unique per process, readable in logs. */
+function defaultServerId(): string {
+  return `${hostname().replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 40) || 'server'}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
 
 export class ConfigError extends Error {}
 
@@ -135,7 +165,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = result.data;
+  // several servers on one Redis must share boards (Postgres) and token signing (AUTH_SECRET)
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration: REDIS_URL is set: DATABASE_URL is required too (servers must share storage)');
+  }
+  if (e.REDIS_URL && !env.AUTH_SECRET) {
+    throw new ConfigError('Invalid configuration: REDIS_URL is set: AUTH_SECRET is required (every server must verify the same tokens)');
+  }
   return {
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    serverId: e.SERVER_ID ?? defaultServerId(),
+    clusterPollMs: e.CLUSTER_POLL_MS,
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,

@@ -8,9 +8,14 @@ import { BoardAuth } from './auth/board-auth';
 import type { Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics/metrics';
+import { PostgresStorage } from './persistence/postgres';
 import { SqliteStorage } from './persistence/sqlite';
 import type { Storage } from './persistence/storage';
 import { RoomRegistry } from './rooms/room-registry';
+import { ClusterBoardAuth } from './scale/cluster-auth';
+import { ClusterSync } from './scale/cluster-sync';
+import { RedisBus } from './scale/redis-bus';
+import { isSharedStorage } from './scale/shared-storage';
 import { createApiHandler } from './transport/api';
 import { createHttpHandler } from './transport/http';
 import { createHttpFallback } from './transport/http-fallback';
@@ -35,17 +40,37 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.logger ?? createLogger(config.logLevel);
   let storage = options.storage;
-  if (!storage) {
+  if (!storage && config.databaseUrl) {
+    storage = await PostgresStorage.open(config.databaseUrl);
+  } else if (!storage) {
     mkdirSync(config.dataDir, { recursive: true });
     storage = new SqliteStorage(join(config.dataDir, 'commonboard.db'));
   }
+  // scale-out: storage several servers share -> keep rooms in step with the other servers
+  const shared = isSharedStorage(storage) ? storage : null;
+  let bus: RedisBus | null = null;
   const metrics: Metrics = new Metrics({
     connections: (): number => transport.connectionCount,
     boardsLoaded: (): number => registry.loadedCount,
+    ...(shared && { clusterBacklog: (): number => cluster?.backlog ?? 0 }),
+    ...(config.redisUrl && shared && { redisConnected: (): number => (bus?.connected ? 1 : 0) }),
   });
-  const registry = new RoomRegistry(storage, { ...config, metrics }, log);
+  const serverId = config.serverId ?? 'server';
+  const cluster = shared ? new ClusterSync(shared, { serverId, pollMs: config.clusterPollMs ?? 1_000, gapGraceMs: 100 }, log, metrics) : null;
+  const registry = new RoomRegistry(storage, { ...config, metrics, replication: cluster, lifecycle: cluster }, log);
   const authSecret = options.authSecret ?? loadAuthSecret({ AUTH_SECRET: process.env.AUTH_SECRET }, config.dataDir);
-  const auth = new BoardAuth(authSecret, storage, log);
+  const auth = cluster ? new ClusterBoardAuth(authSecret, storage, log, cluster) : new BoardAuth(authSecret, storage, log);
+  if (cluster && auth instanceof ClusterBoardAuth) {
+    if (config.redisUrl) {
+      bus = new RedisBus(config.redisUrl, log, {
+        message: (boardId, bytes) => cluster.receive(boardId, bytes),
+        reconnected: () => cluster.reconnected(),
+        publishFailed: () => metrics.error('cluster_publish'),
+      });
+      if (!(await bus.start())) log.warn({ serverId }, 'redis unreachable at start; retrying, relaying through storage polls meanwhile');
+    }
+    cluster.start(bus, (boardId, kind, version) => auth.revokeLocally(boardId, kind, version));
+  }
   const api = createApiHandler({ secret: authSecret, storage, auth, log });
   let shuttingDown = false;
   const readyStorage = storage;
@@ -55,6 +80,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       metrics,
       // '.' is not allowed in board ids, so this reads an index and never a real board
       checkStorage: async () => void (await readyStorage.load('.readyz')),
+      ...(bus && { checks: { redis: () => bus!.ping() } }),
     },
   );
   // /api/* is the internal link API (service token); the rest is health and metrics
@@ -72,7 +98,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   http.on('error', (err) => log.error({ err }, 'http server error'));
   const { port } = http.address() as AddressInfo;
-  log.info({ host: config.host, port, dataDir: config.dataDir }, 'listening');
+  log.info(
+    { host: config.host, port, ...(shared ? { storage: 'postgres', serverId, redis: bus !== null } : { dataDir: config.dataDir }) },
+    'listening',
+  );
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -86,6 +115,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await transport.drain();
       await registry.flushAll();
       registry.destroyAll();
+      cluster?.stop();
+      await bus?.close();
       metrics.stop();
       await storage.close();
       http.closeAllConnections();

@@ -243,7 +243,7 @@ export interface Cluster {
 export async function startCluster(n: number, env: { DATABASE_URL: string; REDIS_URL: string } & Record<string, string>): Promise<Cluster> {
   const tmp = makeTempDir();
   const servers = await Promise.all(
-    Array.from({ length: n }, (_, i) => spawnServer(tmp.dir, { LOG_LEVEL: 'warn', SERVER_ID: `s${i + 1}`, ...env })),
+    Array.from({ length: n }, (_, i) => spawnServer(tmp.dir, { SERVER_ID: `s${i + 1}`, ...env })),
   );
   const alive = (s: ChildServer) => s.child.exitCode === null && s.child.signalCode === null;
   return {

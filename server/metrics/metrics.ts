@@ -28,6 +28,8 @@ export const ERROR_KINDS = [
   'internal',
   'socket',
   'slow_client',
+  'cluster_message',
+  'cluster_publish',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
@@ -77,7 +79,14 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 export interface MetricsSources {
   connections(): number;
   boardsLoaded(): number;
+  /** Scale-out only: updates waiting for a hole in the seqs to be filled. */
+  clusterBacklog?(): number;
+  /** Scale-out only: 1 while both Redis connections are up. */
+  redisConnected?(): number;
 }
+
+export const CATCH_UP_REASONS = ['gap', 'poll', 'reconnect'] as const;
+export type CatchUpReason = (typeof CATCH_UP_REASONS)[number];
 
 export class Metrics {
   readonly registry = new Registry();
@@ -89,6 +98,10 @@ export class Metrics {
   readonly persistSeconds: Histogram;
   readonly broadcastSeconds: Histogram;
   private readonly reconnectCounter: Counter;
+  /** Scale-out: commit on another server (publish) -> applied here and written to our sockets. */
+  readonly clusterRelaySeconds: Histogram;
+  private readonly catchUps: Record<string, CounterT.Internal>;
+  private readonly caughtUp: Record<string, CounterT.Internal>;
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
 
   constructor(sources: MetricsSources) {
@@ -120,6 +133,27 @@ export class Metrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    this.clusterRelaySeconds = new Histogram({
+      name: 'commonboard_cluster_relay_seconds',
+      help: 'Scale-out: an update committed on another server -> applied here and sent to this server\'s clients (wall clocks)',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.catchUps = bind(
+      new Counter({ name: 'commonboard_cluster_catchups_total', help: 'Scale-out: reads from storage to fill missed updates, by trigger', labelNames: ['reason'], registers }),
+      CATCH_UP_REASONS,
+    );
+    this.caughtUp = bind(
+      new Counter({ name: 'commonboard_cluster_caught_up_updates_total', help: 'Scale-out: updates (and snapshots) applied from storage instead of Redis', labelNames: ['reason'], registers }),
+      CATCH_UP_REASONS,
+    );
+    const { clusterBacklog, redisConnected } = sources;
+    if (clusterBacklog) {
+      new Gauge({ name: 'commonboard_cluster_backlog', help: 'Scale-out: updates received ahead of a missing seq, waiting', registers, collect() { this.set(clusterBacklog()); } });
+    }
+    if (redisConnected) {
+      new Gauge({ name: 'commonboard_redis_connected', help: 'Scale-out: 1 while the Redis connections are up', registers, collect() { this.set(redisConnected()); } });
+    }
     const loopDelay = this.loopDelay;
     loopDelay.enable();
     new Gauge({
@@ -160,6 +194,11 @@ export class Metrics {
 
   reconnected(): void {
     this.reconnectCounter.inc();
+  }
+
+  clusterCatchUp(reason: CatchUpReason, applied: number): void {
+    this.catchUps[reason].inc();
+    if (applied > 0) this.caughtUp[reason].inc(applied);
   }
 
   stop(): void {

@@ -5,6 +5,9 @@
  *
  * Changes are collected in `dirty` and sent as ONE awareness message per tick (several clients
  * per message is allowed by the protocol; still one message per frame).
+ *
+ * Scale-out: states relayed from other servers are marked `remote`; they go to this server's
+ * clients like any other, but only local ones are published back (no echo loops between servers).
  */
 import * as encoding from 'lib0/encoding';
 import type { AwarenessEntry } from '../protocol/messages';
@@ -25,6 +28,8 @@ export class Presence {
   private readonly states = new Map<number, State>();
   /** Ids changed since the last takeDirty(). */
   private dirty = new Set<number>();
+  /** Ids whose current state (or removal) came from another server. */
+  private readonly remote = new Set<number>();
 
   get hasChanges(): boolean {
     return this.dirty.size > 0;
@@ -43,7 +48,7 @@ export class Presence {
   }
 
   /** Applies entries by y-protocols' rule; returns true if any was newer (and so must be relayed). */
-  apply(entries: readonly AwarenessEntry[], now: number): boolean {
+  apply(entries: readonly AwarenessEntry[], now: number, fromOtherServer = false): boolean {
     let changed = false;
     for (const { clientId, clock, json, isNull } of entries) {
       const current = this.clocks.get(clientId) ?? 0;
@@ -52,6 +57,8 @@ export class Presence {
       else this.states.set(clientId, { json, updatedAt: now });
       this.clocks.set(clientId, clock);
       this.dirty.add(clientId);
+      if (fromOtherServer) this.remote.add(clientId);
+      else this.remote.delete(clientId);
       changed = true;
     }
     return changed;
@@ -64,6 +71,7 @@ export class Presence {
     return true;
   }
 
+
   /** Removes states not renewed within OUTDATED_TIMEOUT_MS; true if any. */
   sweep(now: number): boolean {
     let removed = false;
@@ -73,17 +81,28 @@ export class Presence {
     return removed;
   }
 
-  /** Encoded awareness update for the ids changed since the last call, or null if none. */
-  takeDirty(): Uint8Array | null {
+  /**
+   * Encoded awareness update for the ids changed since the last call (`all`, for this server's
+   * clients) and for those of them owned here (`local`, for the other servers), or null if none.
+   */
+  takeDirty(): { all: Uint8Array; local: Uint8Array | null } | null {
     if (this.dirty.size === 0) return null;
     const ids = this.dirty;
     this.dirty = new Set();
-    return this.encode(ids);
+    const local = [...ids].filter((id) => !this.remote.has(id));
+    const all = this.encode(ids);
+    return { all, local: local.length === 0 ? null : local.length === ids.size ? all : this.encode(local) };
   }
 
   /** Every current state, or null if there are none. */
   encodeAll(): Uint8Array | null {
     return this.states.size === 0 ? null : this.encode(this.states.keys());
+  }
+
+  /** Every state owned by this server's clients, or null if none (answers another server's query). */
+  encodeLocal(): Uint8Array | null {
+    const ids = [...this.states.keys()].filter((id) => !this.remote.has(id));
+    return ids.length === 0 ? null : this.encode(ids);
   }
 
   private encode(ids: Iterable<number>): Uint8Array {

@@ -2,11 +2,25 @@
  * Owns the loaded rooms: one Room per board however many clients join, loaded once (joins during a
  * load share it), unloaded after the last client leaves and `roomIdleMs` passes, compacted on the
  * way out. Unloading and loading of the same board never overlap.
+ *
+ * With scale-out, `lifecycle` subscribes to the board's channel BEFORE it is read from storage
+ * (so no other server's commit can fall between the read and the subscription) and hears of every
+ * room that appears or goes away.
  */
 import type { Logger } from '../logger';
 import type { Storage } from '../persistence/storage';
 import { FlushTicker } from './flush-ticker';
 import { Room, type RoomPolicy } from './room';
+
+/** Scale-out hooks around loading (server/scale/cluster-sync.ts). */
+export interface RoomLifecycle {
+  /** Before the board is read from storage. */
+  beforeLoad(boardId: string): Promise<void>;
+  /** The room exists (after a load), or the load failed (room = null). */
+  loaded(boardId: string, room: Room | null): void;
+  /** The room is gone (unloaded or dropped after a storage failure). */
+  unloaded(room: Room): void;
+}
 
 interface Entry {
   room: Room;
@@ -16,6 +30,7 @@ interface Entry {
 
 export interface RegistryOptions extends RoomPolicy {
   roomIdleMs: number;
+  lifecycle?: RoomLifecycle | null;
 }
 
 export class RoomRegistry {
@@ -74,11 +89,25 @@ export class RoomRegistry {
     entry.idleTimer.unref();
   }
 
+  /** The loaded rooms (scale-out polls them for missed updates). */
+  rooms(): Room[] {
+    return [...this.entries.values()].map((e) => e.room);
+  }
+
   private async load(boardId: string): Promise<Room> {
     const started = performance.now();
-    const stored = await this.storage.load(boardId);
+    const lifecycle = this.options.lifecycle;
+    let stored;
+    try {
+      await lifecycle?.beforeLoad(boardId);
+      stored = await this.storage.load(boardId);
+    } catch (err) {
+      lifecycle?.loaded(boardId, null);
+      throw err;
+    }
     const room = new Room(boardId, stored, this.storage, this.options, this.log, (broken) => this.drop(broken), this.ticker);
     this.entries.set(boardId, { room, refs: 0, idleTimer: null });
+    lifecycle?.loaded(boardId, room);
     this.log.info(
       {
         boardId,
@@ -96,6 +125,7 @@ export class RoomRegistry {
     if (!entry || entry.room !== room) return;
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     this.entries.delete(room.boardId);
+    this.options.lifecycle?.unloaded(room);
     room.destroy();
   }
 
@@ -111,6 +141,7 @@ export class RoomRegistry {
         // the log tail is still on disk; only the snapshot is missing
         this.log.error({ err, boardId }, 'compaction on unload failed');
       } finally {
+        this.options.lifecycle?.unloaded(entry.room);
         entry.room.destroy();
         this.unloading.delete(boardId);
       }
@@ -135,6 +166,7 @@ export class RoomRegistry {
   destroyAll(): void {
     for (const [boardId, entry] of this.entries) {
       if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      this.options.lifecycle?.unloaded(entry.room);
       entry.room.destroy();
       this.entries.delete(boardId);
     }

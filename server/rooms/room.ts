@@ -14,6 +14,12 @@
  * and the sender is asked to resync with our step 1, which a normal client answers with the
  * missing changes (e.g. ones it got from another tab over BroadcastChannel before the server did).
  * A connection that keeps sending gaps is closed with 4422.
+ *
+ * Scale-out (server/scale/): when several servers serve one board, `replication` is told of every
+ * committed batch and of local presence changes (to publish them), and updates other servers
+ * committed come in through applyRemote/applySnapshot — already durable, so they go straight to
+ * this room's clients. `seqs` tracks which log seqs the doc holds; compaction covers only
+ * `seqs.applied`, below which nothing is missing.
  */
 import * as Y from 'yjs';
 import { CloseCode } from '../../lib/protocol/close-codes';
@@ -28,8 +34,21 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
 } from '../protocol/messages';
+import { decodeAwarenessUpdate } from '../protocol/messages';
+import { SeqTracker } from '../scale/seq-tracker';
 import type { Flushable, FlushTicker } from './flush-ticker';
 import { Presence } from './presence';
+
+/** Origin of updates that came from another server (never re-persisted, never re-published). */
+export const REMOTE_ORIGIN = { source: 'remote-server' } as const;
+
+/** Scale-out hooks (server/scale/cluster-sync.ts); absent when the server runs alone. */
+export interface RoomReplication {
+  /** The room's batch got seqs firstSeq..firstSeq+n-1 and is durable: tell the other servers. */
+  committed(room: Room, firstSeq: number, updates: readonly Uint8Array[]): void;
+  /** Presence of this server's clients changed (awareness update bytes). */
+  presenceChanged(room: Room, update: Uint8Array): void;
+}
 
 /** A connection as the room sees it; the transport implements it. */
 export interface Peer {
@@ -50,6 +69,7 @@ export interface RoomPolicy extends CompactionPolicy {
   presenceWindowMs: number;
   maxAwarenessStateBytes: number;
   metrics?: Metrics | null;
+  replication?: RoomReplication | null;
 }
 
 /** A frame that must close its connection; the session closes with `closeCode`. */
@@ -91,7 +111,8 @@ export class Room implements Flushable {
   private readonly awarenessGuard: AwarenessGuard<Peer>;
   /** Encoded size of the board, approximated between compactions (see checkBoardSize). */
   private boardBytes: number;
-  private lastSeq: number;
+  /** Which log seqs the doc holds. */
+  readonly seqs: SeqTracker;
   private tailCount: number;
   private tailBytes: number;
   /** Applied updates not yet handed to the ticker. */
@@ -118,7 +139,7 @@ export class Room implements Flushable {
       if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
       for (const update of stored.updates) Y.applyUpdate(this.doc, update);
     });
-    this.lastSeq = stored.lastSeq;
+    this.seqs = new SeqTracker(stored.lastSeq);
     this.tailCount = stored.updates.length;
     this.tailBytes = stored.tailBytes;
     this.boardBytes = (stored.snapshot?.byteLength ?? 0) + stored.tailBytes;
@@ -274,9 +295,11 @@ export class Room implements Flushable {
       const now = performance.now();
       if (now - this.lastPresenceAt >= this.policy.presenceWindowMs) {
         this.lastPresenceAt = now;
-        const frame = encodeAwarenessMessage(this.presence.takeDirty() ?? new Uint8Array([0]));
+        const dirty = this.presence.takeDirty();
+        const frame = encodeAwarenessMessage(dirty?.all ?? new Uint8Array([0]));
         // echoed to the sender too: it keeps the v3 client's 30 s watchdog fed
         for (const peer of this.peers.keys()) peer.send(frame);
+        if (dirty?.local) this.policy.replication?.presenceChanged(this, dirty.local);
       } else {
         this.ticker.later(this);
       }
@@ -293,7 +316,8 @@ export class Room implements Flushable {
     const batch = this.inFlight.shift();
     if (!batch) return;
     const metrics = this.policy.metrics;
-    this.lastSeq = lastSeq;
+    const firstSeq = lastSeq - batch.updates.length + 1;
+    this.seqs.addRange(firstSeq, lastSeq);
     this.tailCount += batch.updates.length;
     for (const u of batch.updates) {
       this.tailBytes += u.byteLength;
@@ -308,9 +332,71 @@ export class Room implements Flushable {
       metrics?.broadcastSeconds.observe((now - batch.receivedAt[i]) / 1000);
     }
     this.settle(batch);
+    this.policy.replication?.committed(this, firstSeq, batch.updates);
+    this.maybeCompact();
+  }
+
+  private maybeCompact(): void {
     if (this.tailCount > this.policy.compactAfterUpdates || this.tailBytes > this.policy.compactAfterBytes) {
       void this.compact().catch((err: unknown) => this.log.error({ err, boardId: this.boardId }, 'compaction failed'));
     }
+  }
+
+  /**
+   * An update another server committed as `seq` (already durable): applied and sent to every
+   * client here. The caller applies seqs in order; false if the doc already had it.
+   */
+  applyRemote(seq: number, update: Uint8Array): boolean {
+    if (this.broken || this.seqs.has(seq)) return false;
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    } catch (err) {
+      // stored by a server that validated it, so this is a bug or corruption: skip, keep serving
+      this.log.error({ err, boardId: this.boardId, seq }, 'remote update failed to apply');
+    }
+    this.seqs.addRange(seq, seq);
+    this.relayRemote(update);
+    this.maybeCompact();
+    return true;
+  }
+
+  /** Another server compacted seqs this room never saw: apply the snapshot's missing part. */
+  applySnapshot(state: Uint8Array, seqUpto: number): void {
+    if (this.broken || seqUpto <= this.seqs.applied) return;
+    const missing = Y.diffUpdate(state, Y.encodeStateVector(this.doc));
+    Y.applyUpdate(this.doc, missing, REMOTE_ORIGIN);
+    this.seqs.advanceTo(seqUpto);
+    this.relayRemote(missing);
+  }
+
+  private relayRemote(update: Uint8Array): void {
+    this.tailCount++;
+    this.tailBytes += update.byteLength;
+    this.boardBytes += update.byteLength;
+    const frame = encodeSyncUpdate(update);
+    for (const peer of this.peers.keys()) peer.send(frame);
+  }
+
+  /** Presence relayed from another server: goes to the clients here with the next flush. */
+  applyRemotePresence(update: Uint8Array): void {
+    let entries;
+    try {
+      entries = decodeAwarenessUpdate(update);
+    } catch (err) {
+      this.log.warn({ err, boardId: this.boardId }, 'malformed presence from another server');
+      return;
+    }
+    if (this.presence.apply(entries, Date.now(), true)) this.ticker.schedule(this);
+  }
+
+  /** Presence of this server's clients (answers another server that just loaded the board). */
+  localPresence(): Uint8Array | null {
+    return this.presence.encodeLocal();
+  }
+
+  /** Some applied update is not yet written (its seq is not known yet). */
+  get writing(): boolean {
+    return this.batch !== null || this.inFlight.length > 0;
   }
 
   /** Ticker: the oldest in-flight batch was not written; nothing of it was sent. */
@@ -342,7 +428,8 @@ export class Room implements Flushable {
     this.compacting = (async () => {
       await this.whenPersisted();
       if (this.broken || this.tailCount === 0) return;
-      const uptoSeq = this.lastSeq;
+      // not beyond a seq this doc lacks: the snapshot would claim changes it does not hold
+      const uptoSeq = this.seqs.applied;
       const started = performance.now();
       const state = Y.encodeStateAsUpdate(this.doc);
       // appends that land while this awaits get seq > uptoSeq and stay in the tail

@@ -1,6 +1,7 @@
 /**
  * Plain HTTP on the sync port: /healthz (process up), /readyz (storage reachable and not shutting
- * down: 503 otherwise, so a load balancer stops sending joins during a drain) and /metrics
+ * down: 503 otherwise, so a load balancer stops sending joins during a drain; with scale-out also
+ * Redis, so joins go to servers that can reach the others) and /metrics
  * (Prometheus text). Everything else is 404; methods other than GET/HEAD/OPTIONS are 405.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +17,8 @@ export interface HttpOptions {
   metrics?: Metrics | null;
   /** Resolves if storage answers; rejects (or times out) otherwise. */
   checkStorage?: () => Promise<void>;
+  /** More readiness checks by name (e.g. `redis`); a failure answers 503 `<name>-unavailable`. */
+  checks?: Record<string, () => Promise<void>>;
 }
 
 const CORS = {
@@ -42,7 +45,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, head = fal
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), head);
 }
 
-async function storageReady(check: (() => Promise<void>) | undefined): Promise<string | null> {
+async function checkReady(check: (() => Promise<void>) | undefined): Promise<string | null> {
   if (!check) return null;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -93,8 +96,12 @@ export function createHttpHandler(health: () => HealthInfo, options: HttpOptions
     if (path === '/readyz') {
       void (async () => {
         if (health().shuttingDown) return sendJson(res, 503, { status: 'shutting-down' }, head);
-        const problem = await storageReady(options.checkStorage);
+        const problem = await checkReady(options.checkStorage);
         if (problem) return sendJson(res, 503, { status: 'storage-unavailable', error: problem }, head);
+        for (const [name, check] of Object.entries(options.checks ?? {})) {
+          const failed = await checkReady(check);
+          if (failed) return sendJson(res, 503, { status: `${name}-unavailable`, error: failed }, head);
+        }
         sendJson(res, 200, { status: 'ready' }, head);
       })();
       return;
