@@ -6,8 +6,7 @@
 import type { BoardPage, Point } from './fixtures/board-page';
 import { expect, expectConverged, test } from './fixtures';
 
-type SyncApi = { getSync(): { unsaved: number; transport: 'websocket' | 'http' | null } };
-const transport = (user: BoardPage) => user.page.evaluate(() => (window.commonboard as unknown as SyncApi).getSync().transport);
+const transport = (user: BoardPage) => user.page.evaluate(() => window.commonboard!.getSync().transport);
 const cursorOf = (user: BoardPage, name: string) => user.page.evaluate((n) => window.commonboard!.getRemoteCursors()[n]?.received ?? null, name);
 
 async function moveTo(user: BoardPage, to: Point): Promise<void> {

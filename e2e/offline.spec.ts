@@ -8,8 +8,7 @@ import { clickAt } from './canvas-helpers';
 import type { BoardPage } from './fixtures/board-page';
 import { expect, expectConverged, test } from './fixtures';
 
-type SyncApi = { getSync(): { unsaved: number; transport: string | null; online: boolean; localLoaded: boolean } };
-const sync = (user: BoardPage) => user.page.evaluate(() => (window.commonboard as unknown as SyncApi).getSync());
+const sync = (user: BoardPage) => user.page.evaluate(() => window.commonboard!.getSync());
 const unsaved = (user: BoardPage) => user.page.getByTestId('unsynced-count');
 
 async function typeText(user: BoardPage, at: { x: number; y: number }, text: string): Promise<void> {
@@ -103,4 +102,40 @@ test('the sync server is killed while A and B edit; both keep working, then conv
   const [carol] = await openUsers(1, { boardId, names: ['Carol'] });
   await expectConverged([alice, bob, carol], 5);
   expect(texts(await carol.shapes())).toEqual(['alice during the outage', 'bob during the outage']);
+});
+
+test('a reload while offline shows the board with the offline edits, which reach the others once back online', async ({ openUsers }) => {
+  const [alice, bob] = await openUsers(2);
+  await alice.drawRectangle({ x: 300, y: 100 }, { x: 380, y: 160 });
+  await expectConverged([alice, bob], 1);
+  // the offline shell (service worker) has cached the page, so it can load with no network
+  await expect.poll(async () => (await sync(alice)).offlineReady, { timeout: 20_000 }).toBe(true);
+
+  await alice.page.context().setOffline(true);
+  await alice.expectStatus('disconnected');
+  await alice.drawRectangle({ x: 300, y: 220 }, { x: 380, y: 280 });
+  await typeText(alice, { x: 320, y: 360 }, 'kept across a reload');
+  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThanOrEqual(2);
+  const before = await alice.shapes();
+
+  // leaving with unsaved changes asks first (beforeunload); accept and reload
+  const asked: string[] = [];
+  alice.page.on('dialog', (dialog) => {
+    asked.push(dialog.type());
+    void dialog.accept();
+  });
+  await alice.page.reload();
+  await alice.page.waitForFunction(() => typeof window.commonboard?.getSync === 'function');
+  await expect.poll(async () => (await sync(alice)).localLoaded).toBe(true);
+  await expect.poll(async () => JSON.stringify(await alice.shapes())).toBe(JSON.stringify(before));
+  expect(asked).toEqual(['beforeunload']);
+  await alice.expectStatus('disconnected');
+  // changes from before the reload still count as unsaved
+  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThanOrEqual(2);
+  expect((await bob.shapes()).length).toBe(1);
+
+  await alice.page.context().setOffline(false);
+  await expectConverged([alice, bob], 3);
+  expect(texts(await bob.shapes())).toEqual(['kept across a reload']);
+  await expect(unsaved(alice)).toHaveAttribute('data-count', '0', { timeout: 20_000 });
 });

@@ -21,6 +21,7 @@ import { RemoteCursors } from '../presence/remote-cursors';
 import { ConnectionStatus } from '../ui/connection-status';
 import { Toolbar } from '../ui/toolbar';
 import { getShareLinks, useBoardSession, whenSynced } from './board-session';
+import { isOfflineShellReady, registerOfflineShell } from './offline-shell';
 import { NEED_LINK_REASON } from './session-auth';
 import { ShareButton } from './share-panel';
 
@@ -46,7 +47,7 @@ function installTestApi(boardId: string): () => void {
     getUser: () => ({ ...useBoardSession.getState().user }),
     getRole: () => useBoardSession.getState().role,
     getShareLinks,
-    getSync: () => ({ ...useBoardSession.getState().sync }),
+    getSync: () => ({ ...useBoardSession.getState().sync, offlineReady: isOfflineShellReady() }),
     ...presenceTestApi(),
     ...canvasTestApi(),
     ...notesTestApi(),
@@ -72,6 +73,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
   useEffect(() => open(boardId, syncUrl), [open, boardId, syncUrl]);
   useEffect(() => installTestApi(boardId), [boardId]);
   useEffect(() => rememberBoard(boardId), [boardId]);
+  useEffect(() => registerOfflineShell(), []);
   useEffect(() => () => useUiStore.getState().reset(), [boardId]);
 
   return (

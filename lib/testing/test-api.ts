@@ -23,6 +23,8 @@ export type CommonboardTestApi = {
     retryAt: number | null;
     online: boolean;
     localLoaded: boolean;
+    /** The offline shell (service worker) has cached this page: a reload works with no network. */
+    offlineReady: boolean;
   };
 } & PresenceTestApi &
   CanvasTestApi &
