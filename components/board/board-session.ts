@@ -32,6 +32,8 @@ type SessionState = {
   refusal: { code: number; reason: string } | null;
   /** What the share link grants; null until the first token arrives. */
   role: Role | null;
+  /** The role this browser had on the board last time (localStorage), until a token says otherwise. */
+  lastRole: Role | null;
   user: PresenceUser;
   /** Local persistence, unsaved changes, transport and retry timing (components/board/local-first.ts). */
   sync: SyncInfo;
@@ -72,6 +74,7 @@ export const useBoardSession = create<SessionState>((set, get) => ({
   synced: false,
   refusal: null,
   role: null,
+  lastRole: null,
   user: { name: '', color: '#1971c2' },
   sync: { unsaved: 0, transport: null, retryAt: null, online: true, localLoaded: false },
   open: (boardId, syncUrl) => {
@@ -127,7 +130,7 @@ export const useBoardSession = create<SessionState>((set, get) => ({
       for (const resolve of waiters) resolve();
     });
 
-    set({ boardId, board, user, status: 'connecting', synced: false, refusal: null, role: cachedRole(boardId), sync: local.info() });
+    set({ boardId, board, user, status: 'connecting', synced: false, refusal: null, role: null, lastRole: cachedRole(boardId), sync: local.info() });
     a.start();
     return () => {
       if (auth === a) auth = null;

@@ -11,6 +11,7 @@ import { BoardCanvas } from '../canvas/board-canvas';
 import { canvasTestApi } from '../canvas/canvas-test-api';
 import { SelectionOverlay } from '../canvas/selection-overlay';
 import { NoteLayer } from '../notes/note-layer';
+import { NotePreviews } from '../notes/note-previews';
 import { notesTestApi } from '../notes/notes-test-api';
 import { BoardPanels } from '../panels/board-panels';
 import { ioTestApi } from '../panels/io-test-api';
@@ -67,7 +68,9 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
   const synced = useBoardSession((s) => s.synced);
   const refusal = useBoardSession((s) => s.refusal);
   const user = useBoardSession((s) => s.user);
-  const role = useBoardSession((s) => s.role);
+  const tokenRole = useBoardSession((s) => s.role);
+  // offline, a returning editor keeps editing before a token can be fetched
+  const role = useBoardSession((s) => s.role ?? s.lastRole);
   const sync = useBoardSession((s) => s.sync);
 
   useEffect(() => open(boardId, syncUrl), [open, boardId, syncUrl]);
@@ -101,7 +104,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
               View only
             </span>
           ) : null}
-          {role ? <ShareButton role={role} /> : null}
+          {tokenRole ? <ShareButton role={tokenRole} /> : null}
           <ConnectionStatus
             status={status}
             synced={synced}
@@ -116,6 +119,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
       </header>
       <main className="relative flex-1 overflow-hidden bg-slate-50 dark:bg-slate-900">
         {board ? <BoardCanvas board={board} userName={user.name} readOnly={status === 'refused' || role !== 'editor'} /> : null}
+        <NotePreviews />
         <SelectionOverlay />
         <NoteLayer />
         <RemoteCursors />

@@ -60,6 +60,21 @@ describe('PendingChanges', () => {
     pending.dispose();
   });
 
+  it('probes less often when the answers are big (the delete set of a large board)', async () => {
+    const pending = new PendingChanges({ probeDelayMs: 0, probeIntervalMs: 1_000 });
+    const conn = connect(pending);
+    pending.received(STEP2);
+    conn.send(STEP2);
+    pending.localChange();
+    await until(() => conn.probes() === 2);
+    const big = new Uint8Array(50_000);
+    big[1] = 1; // a step 2 of 50 KB
+    pending.received(big);
+    expect(pending.count).toBe(0);
+    expect(pending.probeInterval).toBe(5_000);
+    pending.dispose();
+  });
+
   it('has at most one probe unanswered', async () => {
     const pending = new PendingChanges({ probeDelayMs: 0, probeIntervalMs: 0 });
     const conn = connect(pending);
