@@ -1,0 +1,105 @@
+/**
+ * Scale-out failure modes beyond a crash: a network blip between the servers and Redis (every
+ * subscriber connection cut while edits flow: the messages published meanwhile are lost and must
+ * be read back from Postgres), and a share link rotated on one server closing connections that
+ * were opened with it on another.
+ */
+import { spawn } from 'node:child_process';
+import { afterEach, expect, it } from 'vitest';
+import { mintServiceToken } from '../../lib/auth/token';
+import { CloseCode } from '../../lib/protocol/close-codes';
+import { connectClient, TEST_AUTH_SECRET, testToken, waitFor, type TestClient } from '../testing/helpers';
+import { createTestDatabase, describeWithServices, missingServices, startCluster, startOwnRedis, type Cluster, type OwnRedis } from './cluster-harness';
+
+const missing = await missingServices(['postgres', 'redis-server']);
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+async function cluster(n: number, env: Record<string, string> = {}): Promise<{ cluster: Cluster; redis: OwnRedis }> {
+  const db = await createTestDatabase();
+  cleanups.push(() => db.drop());
+  const redis = await startOwnRedis();
+  cleanups.push(() => redis.stop());
+  const c = await startCluster(n, { DATABASE_URL: db.url, REDIS_URL: redis.url, ...env });
+  cleanups.push(() => c.stop());
+  return { cluster: c, redis };
+}
+
+function client(url: string, boardId: string, token?: string): TestClient {
+  const c = connectClient(url, boardId, undefined, token === undefined ? {} : { token });
+  cleanups.push(() => c.destroy());
+  return c;
+}
+
+/** `redis-cli CLIENT KILL TYPE pubsub`: cuts every subscriber connection, as a network blip would. */
+function killSubscribers(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cli = spawn('redis-cli', ['-p', String(port), 'CLIENT', 'KILL', 'TYPE', 'pubsub'], { stdio: 'ignore' });
+    cli.once('error', reject);
+    cli.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-cli exited ${code}`))));
+  });
+}
+
+async function metric(port: number, pattern: RegExp): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return [...text.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+describeWithServices('cluster failure modes', missing, () => {
+  it('a blip between servers and Redis loses pub/sub messages; storage fills the hole', { timeout: 90_000 }, async () => {
+    // a long poll, so what heals the hole is the reconnect catch-up, not the periodic check
+    const { cluster: c, redis } = await cluster(2, { CLUSTER_POLL_MS: '600000' });
+    const [a, b] = c.servers.map((s) => client(s.url, 'blip'));
+    await waitFor(() => a.provider.synced && b.provider.synced, { timeout: 20_000, what: 'synced' });
+
+    let n = 0;
+    let writing = true;
+    const loop = (async () => {
+      while (writing) {
+        a.doc.getMap('shapes').set(`k${n++}`, n);
+        await new Promise((r) => setTimeout(r, 3));
+      }
+    })();
+    await waitFor(() => n >= 50, { timeout: 20_000, what: 'editing' });
+    for (let i = 0; i < 3; i++) {
+      await killSubscribers(redis.port);
+      await new Promise((r) => setTimeout(r, 30)); // keep editing while the subscribers reconnect
+    }
+    await waitFor(() => n >= 300, { timeout: 20_000, what: 'editing after the blips' });
+    writing = false;
+    await loop;
+    await waitFor(() => b.doc.getMap('shapes').size === n, { timeout: 30_000, what: 'B has every edit' });
+    expect(b.doc.getMap('shapes').toJSON()).toEqual(a.doc.getMap('shapes').toJSON());
+    expect(await metric(c.servers[1].port, /commonboard_cluster_catchups_total\{reason="(?:reconnect|gap)"\} (\d+)/g)).toBeGreaterThan(0);
+  });
+
+  it('rotating a share link on one server closes its connections on the others', { timeout: 60_000 }, async () => {
+    const { cluster: c } = await cluster(2);
+    const [s1, s2] = c.servers;
+    const secret = new TextEncoder().encode(TEST_AUTH_SECRET);
+    const api = async (path: string, body?: unknown) => {
+      const res = await fetch(`http://127.0.0.1:${s1.port}/api${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await mintServiceToken(secret)}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { view: { version: number } };
+    };
+    const links = await api('/boards/rotated/links');
+    // a viewer who opened the view link, connected to the OTHER server
+    const viewer = client(s2.url, 'rotated', testToken('rotated', { role: 'viewer', lv: links.view.version }));
+    const closes: number[] = [];
+    viewer.provider.on('connection-close', (e: CloseEvent | null) => {
+      if (e) closes.push(e.code);
+    });
+    await waitFor(() => viewer.provider.synced, { timeout: 20_000, what: 'viewer synced' });
+
+    const rotated = await api('/boards/rotated/links/rotate', { kind: 'view' });
+    expect(rotated.view.version).toBe(links.view.version + 1);
+    await waitFor(() => closes.includes(CloseCode.Unauthorized), { timeout: 20_000, what: 'viewer on server 2 closed with 4401' });
+  });
+});
