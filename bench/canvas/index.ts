@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
+import { installLoadProbe, readLoadBreakdown } from './load-probe';
 import { seedBoard, PITCH } from './seed';
 import { createBoard, DIST_DIR, startStack, tokenFor } from './stack';
 
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
 
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await installLoadProbe(page);
     const url = `${stack.web}${board.path}&name=Bench`;
     const js = await firstLoadJs(page, stack.web, async () => {
       await page.goto(url);
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     const loadMs = await page.evaluate(() => performance.getEntriesByName('commonboard:first-render')[0].startTime);
     const syncedMs = await page.evaluate(() => performance.getEntriesByName('commonboard:synced')[0]?.startTime ?? NaN);
     const loaded = await page.evaluate(() => (window.commonboard as unknown as Api).getShapes().length);
+    const breakdown = await readLoadBreakdown(page);
     await page.waitForTimeout(500); // let the post-load work (fonts, overlays) settle before measuring frames
 
     const canvas = (await page.getByTestId('canvas').boundingBox())!;
@@ -153,6 +156,7 @@ async function main(): Promise<void> {
       zoomRenderMs: zoom.render,
       zoomedOutTo: +zoomedOut.toFixed(3),
       syncedMs: +syncedMs.toFixed(0),
+      loadBreakdown: breakdown,
       dragSelected: selected,
       dragFrameMs: drag.frame,
       dragRenderMs: drag.render,
@@ -168,6 +172,7 @@ async function main(): Promise<void> {
     console.log(row(`drag ${selected} shapes`, drag.frame, drag.render));
     console.log('');
     console.log(`load (navigation -> first full render of ${loaded} shapes): ${result.loadMs} ms (synced at ${result.syncedMs} ms)  ${result.loadMs <= 1500 ? 'OK' : 'over 1.5 s target'}`);
+    console.log(`  where it went (ms since navigation): ${Object.entries(breakdown).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`first-load JS of /b/[boardId]: ${js.files} scripts, ${js.rawKB} KB raw, ${js.gzipKB} KB gzipped  ${js.gzipKB <= 300 ? 'OK' : 'over 300 KB aim'}`);
     console.log('(no GPU: headless Chromium rasterises in software on this shared CPU)');
     mkdirSync('reports', { recursive: true });

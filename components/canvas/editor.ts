@@ -41,8 +41,7 @@ const DUPLICATE_OFFSET = 16;
 
 /** Selected shapes that still exist, in z-order. */
 export function selectedShapes(editor: Editor): Shape[] {
-  const ids = new Set<string>(useUiStore.getState().selection);
-  return editor.cache.list().filter((s) => ids.has(s.id));
+  return editor.cache.pick(useUiStore.getState().selection);
 }
 
 /** Selected shapes that may be changed (not locked). */

@@ -6,7 +6,8 @@
 import type { Shape, ShapeCache } from '@/lib/board';
 import type { Box } from '@/lib/geometry/shape-geometry';
 import type { Camera } from '@/lib/ui/camera';
-import { canvasPalette, darkShape } from '@/lib/ui/theme';
+import { canvasPalette, darkShape, type CanvasPalette } from '@/lib/ui/theme';
+import { LOD_ZOOM, paintSimplified } from './lod-painter';
 import { batchKey, geoPath, paintShape, strokeBatch } from './shape-painter';
 
 /** The selection brush or the eraser trail, in board coordinates. */
@@ -49,15 +50,24 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
   ctx.clearRect(0, 0, width, height);
   if (scene.grid) drawGrid(ctx, scene);
   ctx.setTransform(dpr * camera.zoom, 0, 0, dpr * camera.zoom, dpr * camera.x * camera.zoom, dpr * camera.y * camera.zoom);
+  const palette = canvasPalette();
+  const visible = scene.cache.query(viewportBox(camera, width, height));
+  if (camera.zoom <= LOD_ZOOM) {
+    paintSimplified(ctx, palette.dark ? visible.map(darkShape) : visible, scene.cache.lookup, camera.zoom, palette.dark, scene.erasing);
+  } else drawDetailed(ctx, scene, visible, palette.dark);
+  drawDraft(ctx, scene, palette);
+}
+
+function drawDetailed(ctx: CanvasRenderingContext2D, scene: Scene, visible: readonly Shape[], dark: boolean): void {
+  const { camera } = scene;
   // consecutive outlines with one style go out as one stroke() call (see batchKey)
   let batch: { key: string; path: Path2D; shape: Shape } | null = null;
   const flush = () => {
     if (batch) strokeBatch(ctx, batch.path, batch.shape.style);
     batch = null;
   };
-  const palette = canvasPalette();
-  for (const shape of scene.cache.query(viewportBox(camera, width, height))) {
-    const s = palette.dark ? darkShape(shape) : shape; // near-black ink turns light
+  for (const shape of visible) {
+    const s = dark ? darkShape(shape) : shape; // near-black ink turns light
     const key = scene.erasing.has(s.id) ? null : batchKey(s);
     if (key !== null && Math.max(s.w, s.h) * camera.zoom >= 2) {
       if (batch && batch.key !== key) flush();
@@ -69,11 +79,15 @@ export function drawScene(ctx: CanvasRenderingContext2D, scene: Scene): void {
     if (scene.erasing.has(s.id)) {
       ctx.save();
       ctx.globalAlpha = 0.3;
-      paintShape(ctx, s, scene.cache.lookup, camera.zoom);
+      paintShape(ctx, s, scene.cache.lookup, camera.zoom, dark);
       ctx.restore();
-    } else paintShape(ctx, s, scene.cache.lookup, camera.zoom);
+    } else paintShape(ctx, s, scene.cache.lookup, camera.zoom, dark);
   }
   flush();
+}
+
+function drawDraft(ctx: CanvasRenderingContext2D, scene: Scene, palette: CanvasPalette): void {
+  const { camera } = scene;
   const d = scene.draft;
   if (d?.kind === 'brush') {
     ctx.save();

@@ -10,13 +10,17 @@ import { centerOf, localToBoard, resolveLinePoints, rotateAround, type ShapeLook
 
 const outlineCache = new WeakMap<Shape, Path2D>();
 
-/** A light, opaque tint of a hex colour (solid fills stay readable under their outline). */
-export function tint(hex: string, amount = 0.82): string {
+const WHITE = [255, 255, 255] as const;
+/** The dark canvas background (slate-900): dark-mode fills blend into it instead of glowing. */
+const DARK_BG = [15, 23, 42] as const;
+
+/** An opaque mix of a hex colour toward `toward` (solid fills stay readable under their outline). */
+export function tint(hex: string, amount = 0.82, toward: readonly [number, number, number] = WHITE): string {
   let h = hex.slice(1);
   if (h.length <= 4) h = h.split('').map((c) => c + c).join('');
   const n = (i: number) => parseInt(h.slice(i, i + 2), 16);
-  const mix = (c: number) => Math.round(c + (255 - c) * amount);
-  return `rgb(${mix(n(0))}, ${mix(n(2))}, ${mix(n(4))})`;
+  const mix = (c: number, t: number) => Math.round(c + (t - c) * amount);
+  return `rgb(${mix(n(0), toward[0])}, ${mix(n(2), toward[1])}, ${mix(n(4), toward[2])})`;
 }
 
 function withAlpha(hex: string, alpha: number): string {
@@ -36,10 +40,20 @@ function applyStroke(ctx: CanvasRenderingContext2D, style: ShapeStyle): void {
   else ctx.setLineDash([]);
 }
 
-function fillStyle(style: ShapeStyle): string | null {
-  if (style.fill === 'solid') return tint(style.stroke);
-  if (style.fill === 'semi') return withAlpha(style.stroke, 0.22);
-  return null;
+const fillCache = new Map<string, string>();
+
+/** The fill colour of a style; in dark mode solid fills are a deep shade, not a light pastel. */
+export function fillStyle(style: ShapeStyle, dark = false): string | null {
+  if (style.fill === 'none') return null;
+  const key = `${style.fill}|${style.stroke}|${dark}`;
+  let out = fillCache.get(key);
+  if (out === undefined) {
+    if (fillCache.size > 512) fillCache.clear(); // peers choose colours: keep it bounded
+    if (style.fill === 'semi') out = withAlpha(style.stroke, dark ? 0.3 : 0.22);
+    else out = dark ? tint(style.stroke, 0.68, DARK_BG) : tint(style.stroke);
+    fillCache.set(key, out);
+  }
+  return out;
 }
 
 const geoCache = new WeakMap<Shape, Path2D>();
@@ -117,7 +131,7 @@ function paintArrowHead(ctx: CanvasRenderingContext2D, from: { x: number; y: num
   ctx.stroke();
 }
 
-function freehandPath(s: Extract<Shape, { type: 'freehand' }>): Path2D {
+export function freehandPath(s: Extract<Shape, { type: 'freehand' }>): Path2D {
   const cached = outlineCache.get(s);
   if (cached) return cached;
   // outline in the local frame, then stretched onto the box like any point list
@@ -173,8 +187,8 @@ function paintTextPlaceholder(ctx: CanvasRenderingContext2D, text: string, x: nu
   for (let i = 0; i < lines; i++) ctx.fillRect(x, y + i * fontSize * LINE_HEIGHT + fontSize * 0.2, w * (i === lines - 1 ? 0.6 : 1), fontSize * 0.6);
 }
 
-/** Paints one shape; `zoom` picks the level of detail. */
-export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: ShapeLookup, zoom = 1): void {
+/** Paints one shape; `zoom` picks the level of detail, `dark` the fill shades. */
+export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: ShapeLookup, zoom = 1, dark = false): void {
   if (Math.max(s.w, s.h) * zoom < MIN_SHAPE_PX && s.type !== 'arrow') {
     ctx.fillStyle = s.type === 'note' ? s.color : s.style.stroke;
     ctx.fillRect(s.x, s.y, Math.max(s.w, MIN_SHAPE_PX / zoom), Math.max(s.h, MIN_SHAPE_PX / zoom));
@@ -194,7 +208,7 @@ export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: Shap
     case 'ellipse':
     case 'diamond': {
       const path = geoPath(s);
-      const fill = fillStyle(s.style);
+      const fill = fillStyle(s.style, dark);
       if (fill) {
         ctx.fillStyle = fill;
         ctx.fill(path);

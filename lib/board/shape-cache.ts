@@ -14,6 +14,8 @@ import type { Shape } from './schema';
 export class ShapeCache {
   private byId = new Map<string, Shape>();
   private sorted: Shape[] = [];
+  /** id -> position in `sorted`; valid while !orderDirty */
+  private rank = new Map<string, number>();
   private orderDirty = false;
   private index = new SpatialIndex();
   /** target id -> arrows bound to it */
@@ -28,6 +30,12 @@ export class ShapeCache {
     this.sorted = listShapes(board);
     for (const s of this.sorted) this.byId.set(s.id, s);
     for (const s of this.sorted) this.track(s, undefined);
+    this.reindexRanks();
+  }
+
+  private reindexRanks(): void {
+    this.rank.clear();
+    this.sorted.forEach((s, i) => this.rank.set(s.id, i));
     this.orderDirty = false;
   }
 
@@ -68,8 +76,8 @@ export class ShapeCache {
       this.track(next, prev);
       if (!prev || prev.index !== next.index) this.orderDirty = true;
       else if (!this.orderDirty) {
-        const at = this.sorted.indexOf(prev);
-        if (at >= 0) this.sorted[at] = next;
+        const at = this.rank.get(id);
+        if (at !== undefined && this.sorted[at] === prev) this.sorted[at] = next;
         else this.orderDirty = true;
       }
       changed = true;
@@ -96,18 +104,29 @@ export class ShapeCache {
   list(): readonly Shape[] {
     if (this.orderDirty) {
       this.sorted = [...this.byId.values()].sort(compareIndex);
-      this.orderDirty = false;
+      this.reindexRanks();
     }
     return this.sorted;
   }
 
-  /** Shapes whose bounds meet `box`, bottom to top (spatial index, no scan of the board). */
-  query(box: Box): Shape[] {
+  /** The given shapes that still exist, bottom to top (O(k log k), no scan of the board). */
+  pick(ids: Iterable<string>): Shape[] {
+    this.list(); // ranks are valid after this
     const out: Shape[] = [];
-    for (const id of this.index.query(box)) {
+    for (const id of ids instanceof Set ? ids : new Set(ids)) {
       const s = this.byId.get(id);
       if (s) out.push(s);
     }
-    return out.sort(compareIndex);
+    const rank = this.rank;
+    return out.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
+  }
+
+  /** Shapes whose bounds meet `box`, bottom to top (spatial index, no scan of the board). */
+  query(box: Box): Shape[] {
+    const ids = this.index.query(box);
+    const sorted = this.list();
+    // a large share of the board (zoomed out): one pass over the z-ordered list beats sorting the hits
+    if (ids.size * 8 > sorted.length) return sorted.filter((s) => ids.has(s.id));
+    return this.pick(ids);
   }
 }
