@@ -50,7 +50,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const shared = isSharedStorage(storage) ? storage : null;
   let bus: RedisBus | null = null;
   const metrics: Metrics = new Metrics({
-    connections: (): number => transport.connectionCount,
+    connections: (): number => transport.connectionCount + fallback.connectionCount,
     boardsLoaded: (): number => registry.loadedCount,
     ...(shared && { clusterBacklog: (): number => cluster?.backlog ?? 0 }),
     ...(config.redisUrl && shared && { redisConnected: (): number => (bus?.connected ? 1 : 0) }),
@@ -75,7 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let shuttingDown = false;
   const readyStorage = storage;
   const httpHandler = createHttpHandler(
-    () => ({ boards: registry.loadedCount, connections: transport.connectionCount, shuttingDown }),
+    () => ({ boards: registry.loadedCount, connections: transport.connectionCount + fallback.connectionCount, shuttingDown }),
     {
       metrics,
       // '.' is not allowed in board ids, so this reads an index and never a real board
@@ -130,7 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     port,
     url: `ws://${config.host}:${port}`,
     registry,
-    connectionCount: () => transport.connectionCount,
+    connectionCount: () => transport.connectionCount + fallback.connectionCount,
     close,
   };
 }

@@ -94,6 +94,7 @@ describe('HTTP fallback transport', () => {
     const viaWs = connectClient(server.url, 'fb-collab');
     cleanup.push(() => viaWs.destroy());
     await waitFor(() => viaHttp.provider.synced && viaWs.provider.synced, { what: 'both synced' });
+    expect(server.connectionCount()).toBe(2); // /healthz and the connections gauge count both transports
 
     viaHttp.doc.getMap('shapes').set('from-http', { x: 1 });
     viaWs.doc.getMap('shapes').set('from-ws', { x: 2 });
