@@ -5,9 +5,14 @@
  * were opened with it on another.
  */
 import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { mintServiceToken } from '../../lib/auth/token';
 import { CloseCode } from '../../lib/protocol/close-codes';
+import { PostgresStorage } from '../persistence/postgres';
+import { encodeEnvelope } from '../scale/envelope';
+import { CHANNEL_PREFIX } from '../scale/redis-bus';
 import { connectClient, TEST_AUTH_SECRET, testToken, waitFor, type TestClient } from '../testing/helpers';
 import { createTestDatabase, describeWithServices, missingServices, startCluster, startOwnRedis, type Cluster, type OwnRedis } from './cluster-harness';
 
@@ -18,14 +23,14 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-async function cluster(n: number, env: Record<string, string> = {}): Promise<{ cluster: Cluster; redis: OwnRedis }> {
+async function cluster(n: number, env: Record<string, string> = {}): Promise<{ cluster: Cluster; redis: OwnRedis; databaseUrl: string }> {
   const db = await createTestDatabase();
   cleanups.push(() => db.drop());
   const redis = await startOwnRedis();
   cleanups.push(() => redis.stop());
   const c = await startCluster(n, { DATABASE_URL: db.url, REDIS_URL: redis.url, ...env });
   cleanups.push(() => c.stop());
-  return { cluster: c, redis };
+  return { cluster: c, redis, databaseUrl: db.url };
 }
 
 function client(url: string, boardId: string, token?: string): TestClient {
@@ -74,6 +79,34 @@ describeWithServices('cluster failure modes', missing, () => {
     await waitFor(() => b.doc.getMap('shapes').size === n, { timeout: 30_000, what: 'B has every edit' });
     expect(b.doc.getMap('shapes').toJSON()).toEqual(a.doc.getMap('shapes').toJSON());
     expect(await metric(c.servers[1].port, /commonboard_cluster_catchups_total\{reason="(?:reconnect|gap)"\} (\d+)/g)).toBeGreaterThan(0);
+  });
+
+  it('applies another server\'s updates in seq order and fills a corrupted one from Postgres', { timeout: 60_000 }, async () => {
+    const { cluster: c, redis, databaseUrl } = await cluster(1, { CLUSTER_POLL_MS: '600000' });
+    const watcher = client(c.servers[0].url, 'forged');
+    await waitFor(() => watcher.provider.synced, { timeout: 20_000, what: 'synced' });
+    // play "another server": commit four updates to Postgres, then publish them out of order,
+    // the first one corrupted in transit
+    const storage = await PostgresStorage.open(databaseUrl);
+    cleanups.push(() => storage.close());
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on('update', (u: Uint8Array) => updates.push(u));
+    for (let i = 1; i <= 4; i++) doc.getArray('order').push([i]);
+    for (const u of updates) await storage.appendUpdates('forged', [u]);
+    const pub = new Redis(redis.url);
+    cleanups.push(() => pub.quit());
+    const send = (firstSeq: number, list: Uint8Array[]) =>
+      pub.publish(`${CHANNEL_PREFIX}forged`, Buffer.from(encodeEnvelope({ kind: 'updates', serverId: 'elsewhere', sentAt: Date.now(), firstSeq, updates: list })));
+    await send(4, [updates[3]]);
+    await send(2, [updates[1]]);
+    await send(1, [new Uint8Array([0, 255, 1])]);
+    await send(3, [updates[2]]);
+    await waitFor(() => watcher.doc.getArray('order').length === 4, { timeout: 20_000, what: 'all four applied' });
+    expect(watcher.doc.getArray('order').toArray()).toEqual([1, 2, 3, 4]);
+    const port = c.servers[0].port;
+    expect(await metric(port, /commonboard_errors_total\{kind="cluster_message"\} (\d+)/g)).toBeGreaterThan(0);
+    expect(await metric(port, /commonboard_cluster_catchups_total\{reason="gap"\} (\d+)/g)).toBeGreaterThan(0);
   });
 
   it('rotating a share link on one server closes its connections on the others', { timeout: 60_000 }, async () => {

@@ -25,83 +25,26 @@ import * as Y from 'yjs';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import { AwarenessGuard } from '../limits/awareness-guard';
 import type { Logger } from '../logger';
-import type { Metrics } from '../metrics/metrics';
 import type { Storage, StoredBoard } from '../persistence/storage';
 import {
+  decodeAwarenessUpdate,
   decodeMessage,
   encodeAwarenessMessage,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
 } from '../protocol/messages';
-import { decodeAwarenessUpdate } from '../protocol/messages';
 import { SeqTracker } from '../scale/seq-tracker';
 import type { Flushable, FlushTicker } from './flush-ticker';
 import { Presence } from './presence';
+import { MalformedMessageError, newBatch, REMOTE_ORIGIN, type Batch, type Peer, type RoomPolicy } from './room-types';
 
-/** Origin of updates that came from another server (never re-persisted, never re-published). */
-export const REMOTE_ORIGIN = { source: 'remote-server' } as const;
-
-/** Scale-out hooks (server/scale/cluster-sync.ts); absent when the server runs alone. */
-export interface RoomReplication {
-  /** The room's batch got seqs firstSeq..firstSeq+n-1 and is durable: tell the other servers. */
-  committed(room: Room, firstSeq: number, updates: readonly Uint8Array[]): void;
-  /** Presence of this server's clients changed (awareness update bytes). */
-  presenceChanged(room: Room, update: Uint8Array): void;
-}
-
-/** A connection as the room sees it; the transport implements it. */
-export interface Peer {
-  readonly id: string;
-  readonly closed: boolean;
-  send(frame: Uint8Array): void;
-  close(code: number, reason: string): void;
-}
-
-export interface CompactionPolicy {
-  compactAfterUpdates: number;
-  compactAfterBytes: number;
-}
-
-export interface RoomPolicy extends CompactionPolicy {
-  maxBoardBytes: number;
-  /** Coalescing window for presence: one awareness message per room per window (0 = per tick). */
-  presenceWindowMs: number;
-  maxAwarenessStateBytes: number;
-  metrics?: Metrics | null;
-  replication?: RoomReplication | null;
-}
-
-/** A frame that must close its connection; the session closes with `closeCode`. */
-export class MalformedMessageError extends Error {
-  constructor(
-    message: string,
-    readonly closeCode: number = CloseCode.MalformedMessage,
-    readonly closeReason: string = 'malformed message',
-  ) {
-    super(message);
-  }
-}
+export { MalformedMessageError, REMOTE_ORIGIN, type CompactionPolicy, type Peer, type RoomPolicy, type RoomReplication } from './room-types';
 
 /** Consecutive updates with missing dependencies tolerated (each answered with a resync request). */
 const MAX_GAP_STRIKES = 3;
 /** How often presence is checked for states not renewed in time (as y-protocols: 3 s). */
 const SWEEP_MS = 3_000;
-
-/** Updates applied since the last tick, waiting to be written together. */
-interface Batch {
-  updates: Uint8Array[];
-  origins: Peer[];
-  receivedAt: number[];
-  done: Promise<void>;
-  resolve: () => void;
-}
-
-function newBatch(): Batch {
-  let resolve: () => void = () => {};
-  const done = new Promise<void>((r) => (resolve = r));
-  return { updates: [], origins: [], receivedAt: [], done, resolve };
-}
 
 export class Room implements Flushable {
   readonly doc = new Y.Doc();

@@ -18,6 +18,7 @@
  */
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
+import { validateUpdate } from '../protocol/messages';
 import type { Room, RoomReplication } from '../rooms/room';
 import type { RoomLifecycle } from '../rooms/room-registry';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from './envelope';
@@ -150,7 +151,11 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
       case 'updates':
         env.updates.forEach((u, i) => {
           const seq = env.firstSeq + i;
-          if (!room.seqs.has(seq)) state.pending.set(seq, [u, env.sentAt]);
+          if (room.seqs.has(seq)) return;
+          // Redis is not the source of truth: bytes that are not a whole update leave a hole,
+          // which is then filled from Postgres like any lost message
+          if (isValidUpdate(u)) state.pending.set(seq, [u, env.sentAt]);
+          else this.metrics?.error('cluster_message');
         });
         this.drain(boardId, state);
         return;
@@ -246,6 +251,15 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
   stop(): void {
     if (this.pollTimer) clearInterval(this.pollTimer);
     for (const s of this.boards.values()) if (s.gapTimer) clearTimeout(s.gapTimer);
+  }
+}
+
+function isValidUpdate(update: Uint8Array): boolean {
+  try {
+    validateUpdate(update);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -27,6 +27,11 @@ export class SeqTracker {
   }
 
   addRange(first: number, last: number): void {
+    if (first <= this.contiguous + 1 && this.ahead.size === 0) {
+      // the common case (one server, or in-order delivery): no set traffic on the hot path
+      this.contiguous = Math.max(this.contiguous, last);
+      return;
+    }
     for (let s = Math.max(first, this.contiguous + 1); s <= last; s++) this.ahead.add(s);
     this.settle();
   }

@@ -1,0 +1,66 @@
+/**
+ * The contracts around a Room: what it needs from a connection (Peer), its policy, the scale-out
+ * hooks it calls, the error that closes a connection, and the per-tick write batch.
+ */
+import { CloseCode } from '../../lib/protocol/close-codes';
+import type { Metrics } from '../metrics/metrics';
+import type { Room } from './room';
+
+/** Origin of updates that came from another server (never re-persisted, never re-published). */
+export const REMOTE_ORIGIN = { source: 'remote-server' } as const;
+
+/** Scale-out hooks (server/scale/cluster-sync.ts); absent when the server runs alone. */
+export interface RoomReplication {
+  /** The room's batch got seqs firstSeq..firstSeq+n-1 and is durable: tell the other servers. */
+  committed(room: Room, firstSeq: number, updates: readonly Uint8Array[]): void;
+  /** Presence of this server's clients changed (awareness update bytes). */
+  presenceChanged(room: Room, update: Uint8Array): void;
+}
+
+/** A connection as the room sees it; the transport implements it. */
+export interface Peer {
+  readonly id: string;
+  readonly closed: boolean;
+  send(frame: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export interface CompactionPolicy {
+  compactAfterUpdates: number;
+  compactAfterBytes: number;
+}
+
+export interface RoomPolicy extends CompactionPolicy {
+  maxBoardBytes: number;
+  /** Coalescing window for presence: one awareness message per room per window (0 = per tick). */
+  presenceWindowMs: number;
+  maxAwarenessStateBytes: number;
+  metrics?: Metrics | null;
+  replication?: RoomReplication | null;
+}
+
+/** A frame that must close its connection; the session closes with `closeCode`. */
+export class MalformedMessageError extends Error {
+  constructor(
+    message: string,
+    readonly closeCode: number = CloseCode.MalformedMessage,
+    readonly closeReason: string = 'malformed message',
+  ) {
+    super(message);
+  }
+}
+
+/** Updates applied since the last tick, waiting to be written together. */
+export interface Batch {
+  updates: Uint8Array[];
+  origins: Peer[];
+  receivedAt: number[];
+  done: Promise<void>;
+  resolve: () => void;
+}
+
+export function newBatch(): Batch {
+  let resolve: () => void = () => {};
+  const done = new Promise<void>((r) => (resolve = r));
+  return { updates: [], origins: [], receivedAt: [], done, resolve };
+}
