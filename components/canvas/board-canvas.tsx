@@ -8,22 +8,20 @@
  */
 import { useEffect, useRef } from 'react';
 import { createHistory, observeShapes, ShapeCache, type Board } from '@/lib/board';
-import { throttle } from '@/lib/presence/throttle';
 import { pointsBox, resolveLinePoints } from '@/lib/geometry/shape-geometry';
 import { boardToScreen } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { setLocalCursor } from '../board/board-session';
 import type { Editor } from './editor';
 import { recordRender, useEditorStore } from './editor-store';
-import { canTransform, Interaction, isBoundArrow, lineEnds, selectionFrame, type Modifiers } from './interaction';
+import { Interaction, type Modifiers } from './interaction';
 import { handleKey } from './keyboard';
 import { useOverlayStore, type OverlayBox } from './overlay-store';
 import { drawScene } from './renderer';
+import { canTransform, isBoundArrow, linePoints, segmentMiddles, selectionFrame } from './selection-frame';
 import { SelectionActions } from './selection-actions';
 import { measureText } from './shape-painter';
 import { TextEditor } from './text-editor';
-
-const CURSOR_INTERVAL_MS = 50; // ~20 Hz
 
 function isEditableTarget(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -31,7 +29,7 @@ function isEditableTarget(target: EventTarget | null): boolean {
 
 function modifiers(e: PointerEvent): Modifiers {
   // mice report 0.5 while pressed; pens report real pressure
-  return { shift: e.shiftKey, alt: e.altKey, pressure: e.pointerType === 'pen' ? e.pressure : 0.5, pointerType: e.pointerType };
+  return { shift: e.shiftKey, alt: e.altKey, mod: e.ctrlKey || e.metaKey, pressure: e.pointerType === 'pen' ? e.pressure : 0.5, pointerType: e.pointerType };
 }
 
 export function BoardCanvas({ board, userName, readOnly }: { board: Board; userName: string; readOnly: boolean }) {
@@ -67,13 +65,8 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
     store.setEditor(editor);
     const stopHistory = history.onChange(() => useEditorStore.getState().setHistory(history.canUndo(), history.canRedo()));
 
-    const cursor = throttle((p: { x: number; y: number } | null) => setLocalCursor(p), CURSOR_INTERVAL_MS);
-    const publishCursor = (p: { x: number; y: number } | null) => {
-      if (p === null) {
-        cursor.cancel();
-        setLocalCursor(null);
-      } else cursor(p);
-    };
+    // the presence publisher throttles what goes on the wire; every move just updates the local state
+    const publishCursor = setLocalCursor;
 
     const render = () => {
       frame = 0;
@@ -92,9 +85,15 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
       const f = boxes.length > 0 ? selectionFrame(editor) : null;
       const tl = f ? boardToScreen(camera, f) : null;
       const overlayFrame = f && tl ? { x: tl.x, y: tl.y, w: f.w * camera.zoom, h: f.h * camera.zoom, rotation: f.rotation, handles: canTransform(editor) } : null;
-      const ends = boxes.length > 0 ? lineEnds(editor) : null;
-      const overlayEnds = ends ? { start: boardToScreen(camera, ends.start), end: boardToScreen(camera, ends.end) } : null;
-      useOverlayStore.getState().set(boxes, overlayFrame, overlayEnds);
+      const pts = boxes.length > 0 ? linePoints(editor) : null;
+      const screen = pts?.map((p) => boardToScreen(camera, p));
+      const overlayEnds = screen ? { start: screen[0], end: screen[screen.length - 1], inner: screen.slice(1, -1), mids: segmentMiddles(screen) } : null;
+      const guides = interaction.guides().map((g) => {
+        const [a, b] = g.axis === 'x' ? [{ x: g.at, y: g.from }, { x: g.at, y: g.to }] : [{ x: g.from, y: g.at }, { x: g.to, y: g.at }];
+        const [sa, sb] = [boardToScreen(camera, a), boardToScreen(camera, b)];
+        return g.axis === 'x' ? { axis: g.axis, at: sa.x, from: sa.y, to: sb.y } : { axis: g.axis, at: sa.y, from: sa.x, to: sb.x };
+      });
+      useOverlayStore.getState().set(boxes, overlayFrame, overlayEnds, guides);
       recordRender(performance.now() - started);
     };
     function requestFrame() {
@@ -171,7 +170,6 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
     return () => {
       if (frame !== 0) cancelAnimationFrame(frame);
       interaction.cancel();
-      cursor.cancel();
       stopShapes();
       stopUi();
       stopHistory();

@@ -2,7 +2,7 @@
  * Shape-creating tools: geo shapes, notes, lines and arrows (with bindings), the pen and text.
  * Each creation runs inside one history gesture, so undo removes the whole shape in one step.
  */
-import { addShape, appendFreehandPoints, setLinePoints, updateShape, type ArrowBinding, type FreehandPoint, type Shape, type ShapeId } from '@/lib/board';
+import { addShape, appendFreehandPoints, setLinePoints, updateShape, updateShapes, type ArrowBinding, type FreehandPoint, type Shape, type ShapeId } from '@/lib/board';
 import { anchorFor, pointsBox } from '@/lib/geometry/shape-geometry';
 import { hitShape } from '@/lib/board/hit-test';
 import type { Point } from '@/lib/ui/camera';
@@ -85,23 +85,44 @@ export function updateLineEnd(editor: Editor, id: ShapeId, start: Point, end: Po
   setLinePoints(editor.board, id, [start, end], endBinding === undefined ? {} : { end: endBinding });
 }
 
-/** A stroke being drawn: points are buffered per pointer event and flushed as one chunk per frame. */
+/**
+ * Points per stroke before drawing continues in a new stroke (well under the schema's 20,000): a
+ * stroke's outline is recomputed whole when it grows, so long strokes would slow every frame.
+ */
+export const STROKE_SPLIT_POINTS = 2_000;
+
+/**
+ * A stroke being drawn: points are buffered per pointer event and flushed as one chunk per frame.
+ * A long stroke continues in a new stroke from its last point (same gesture, so one undo step)
+ * rather than dropping points.
+ */
 export class PenStroke {
-  readonly id: ShapeId;
+  id: ShapeId;
   private pending: FreehandPoint[] = [];
-  private minX: number;
-  private minY: number;
-  private maxX: number;
-  private maxY: number;
+  private count = 1;
+  private origin: Point;
+  private last: FreehandPoint;
+  private minX = 0;
+  private minY = 0;
+  private maxX = 0;
+  private maxY = 0;
 
   constructor(
     private readonly editor: Editor,
-    private readonly origin: Point,
+    origin: Point,
     pressure: number,
   ) {
+    this.origin = origin;
+    this.last = { x: origin.x, y: origin.y, pressure };
+    this.id = this.start(origin, pressure);
+  }
+
+  private start(origin: Point, pressure: number): ShapeId {
+    this.origin = origin;
+    this.count = 1;
     this.minX = this.maxX = origin.x;
     this.minY = this.maxY = origin.y;
-    this.id = addShape(editor.board, {
+    return addShape(this.editor.board, {
       type: 'freehand',
       x: origin.x,
       y: origin.y,
@@ -109,12 +130,13 @@ export class PenStroke {
       h: 0,
       points: [{ x: 0, y: 0, pressure }],
       style: currentStyle(),
-      createdBy: editor.userName(),
+      createdBy: this.editor.userName(),
     });
   }
 
   add(p: Point, pressure: number): void {
     this.pending.push({ x: p.x - this.origin.x, y: p.y - this.origin.y, pressure });
+    this.last = { x: p.x, y: p.y, pressure };
     this.minX = Math.min(this.minX, p.x);
     this.minY = Math.min(this.minY, p.y);
     this.maxX = Math.max(this.maxX, p.x);
@@ -124,8 +146,11 @@ export class PenStroke {
   flush(): void {
     if (this.pending.length === 0) return;
     const box = { x: this.minX, y: this.minY, w: this.maxX - this.minX, h: this.maxY - this.minY };
-    appendFreehandPoints(this.editor.board, this.id, this.pending, box);
+    const written = appendFreehandPoints(this.editor.board, this.id, this.pending, box);
+    this.count += this.pending.length;
     this.pending = [];
+    // full, or deleted by a peer mid-stroke: carry on in a new stroke from the last point
+    if (!written || this.count >= STROKE_SPLIT_POINTS) this.id = this.start(this.last, this.last.pressure);
   }
 }
 
@@ -139,4 +164,35 @@ export function createText(editor: Editor, p: Point, fallbackFontSize: number): 
 /** Writes text and the box that fits it. */
 export function setText(editor: Editor, id: ShapeId, text: string, fontSize: number): void {
   updateShape(editor.board, id, { text, ...editor.measureText(text, fontSize) });
+}
+
+/** The shape tools' drag: the shape exists once the pointer moved MIN_DRAG_PX, then follows it. */
+export type Creating = { kind: 'creating'; pointerId: number; tool: BoxTool | 'line' | 'arrow'; start: Point; current: Point; shift: boolean; id: ShapeId | null; binding: ArrowBinding | null };
+
+const MIN_DRAG_PX = 4;
+
+/** Creates the shape of a drag that ends at `end` (null: a click, default size). */
+export function createFromDrag(editor: Editor, s: Creating, end: Point | null): ShapeId {
+  if (s.tool === 'line' || s.tool === 'arrow') {
+    const to = end ?? { x: s.start.x + 160, y: s.start.y };
+    return createLine(editor, s.tool, s.start, s.shift ? constrainAngle(s.start, to) : to, s.binding);
+  }
+  return createBoxShape(editor, s.tool, boxFromDrag(s.tool === 'rectangle' ? 'rect' : s.tool, s.start, end, s.shift));
+}
+
+/** One frame of a creating drag; an arrow's end binds to the shape under it (`tolerance` in board units). */
+export function flushCreating(editor: Editor, s: Creating, zoom: number, tolerance: number): void {
+  const far = Math.hypot(s.current.x - s.start.x, s.current.y - s.start.y) * zoom >= MIN_DRAG_PX;
+  if (!s.id) {
+    if (far) s.id = createFromDrag(editor, s, s.current);
+    return;
+  }
+  if (s.tool === 'line' || s.tool === 'arrow') {
+    const end = s.shift ? constrainAngle(s.start, s.current) : s.current;
+    const binding = s.tool === 'arrow' ? bindingAt(editor, end, tolerance, s.id) : undefined;
+    updateLineEnd(editor, s.id, s.start, end, binding);
+  } else {
+    const box = boxFromDrag(s.tool === 'rectangle' ? 'rect' : s.tool, s.start, s.current, s.shift);
+    updateShapes(editor.board, new Map([[s.id, box]]));
+  }
 }

@@ -1,95 +1,48 @@
 /**
  * Pointer handling for the canvas, as a small state machine in tldraw's vocabulary: idle ->
- * translating / brushing / resizing / rotating (select tool), creating / drawing / erasing (shape
- * tools), panning (hand tool, space+drag, middle button), pinching (two touches). Drags are applied
- * to the document at most once per animation frame (flushFrame) plus a final commit on pointerup,
- * so peers see smooth motion without one update per mouse event, and each drag is one undo step.
+ * translating / brushing / resizing / rotating / point (select tool), creating / drawing / erasing
+ * (shape tools), panning (hand tool, space+drag, middle button), pinching (two touches). Drags are
+ * applied to the document at most once per animation frame (flushFrame) plus a final commit on
+ * pointerup, so peers see smooth motion without one update per mouse event, and each drag is one
+ * undo step. The drag maths lives in transform-gestures.ts, snapping in snapping.ts.
  */
-import { deleteShapes, moveShapes, setLinePoints, updateShapes, type Shape, type ShapeId, type ShapePatch } from '@/lib/board';
+import { deleteShapes, type Shape, type ShapeId } from '@/lib/board';
 import { hitShape, shapesInRect } from '@/lib/board/hit-test';
-import { centerOf, resolveLinePoints, rotateAround } from '@/lib/geometry/shape-geometry';
-import { HANDLES, handlePoint, mapBox, normalizeAngle, resizeFrame, rotateHandlePoint, rotationDelta, type Frame, type Handle } from '@/lib/geometry/transform';
-import { MAX_FONT_SIZE, MIN_FONT_SIZE } from '@/lib/board/schema';
-import { boardToScreen, panBy, screenToBoard, zoomAt, type Point } from '@/lib/ui/camera';
+import type { Guide } from '@/lib/geometry/snap';
+import { panBy, screenToBoard, zoomAt, type Point } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
-import {
-  bindingAt,
-  boxFromDrag,
-  constrainAngle,
-  createBoxShape,
-  createLine,
-  createText,
-  isBoxTool,
-  PenStroke,
-  setText,
-  updateLineEnd,
-  type BoxTool,
-} from './creating';
+import { useNoteStore } from '../notes/note-store';
+import { bindingAt, createFromDrag, createText, flushCreating, isBoxTool, PenStroke, setText, type Creating } from './creating';
 import { boundsOf, editableSelection, selectedShapes, type Editor } from './editor';
 import { useEditorStore } from './editor-store';
 import type { Draft } from './renderer';
+import { editedLine, handleAt, selectionFrame } from './selection-frame';
+import { Snapper, snapBox } from './snapping';
+import { flushPoint, flushResize, flushRotate, flushTranslate, type PointDrag, type Resizing, type Rotating, type Translating } from './transform-gestures';
 
-export type Modifiers = { shift: boolean; alt: boolean; pressure: number; pointerType: string };
+/** `mod` is ctrl/cmd: held during a drag, it turns snapping off. */
+export type Modifiers = { shift: boolean; alt: boolean; mod: boolean; pressure: number; pointerType: string };
 
 type State =
   | { kind: 'idle' }
   | { kind: 'panning'; pointerId: number; lastScreen: Point }
   | { kind: 'pinching'; startDist: number; lastMid: Point }
-  | { kind: 'translating'; pointerId: number; start: Point; applied: Point; pending: Point; shift: boolean; ids: ShapeId[] }
+  | Translating
+  | Resizing
+  | Rotating
+  | PointDrag
   | { kind: 'brushing'; pointerId: number; start: Point; current: Point; additive: boolean }
-  | { kind: 'resizing'; pointerId: number; handle: Handle; frame: Frame; shapes: Shape[]; pending: Point; shift: boolean }
-  | { kind: 'rotating'; pointerId: number; frame: Frame; start: Point; shapes: Shape[]; pending: Point; shift: boolean }
-  | { kind: 'endpoint'; pointerId: number; id: ShapeId; end: 'start' | 'end'; pending: Point; shift: boolean }
-  | { kind: 'creating'; pointerId: number; tool: BoxTool | 'line' | 'arrow'; start: Point; current: Point; shift: boolean; id: ShapeId | null; binding: ReturnType<typeof bindingAt> }
+  | Creating
   | { kind: 'drawing'; pointerId: number; stroke: PenStroke }
   | { kind: 'erasing'; pointerId: number; trail: Point[]; hits: Set<ShapeId> };
 
-const MIN_DRAG_PX = 4;
 const HIT_TOLERANCE_PX = 4;
-const HANDLE_RADIUS_PX = 9;
-const ROTATE_OFFSET_PX = 24;
-
-/** Which shapes the selection frame wraps: one shape's own box, or the union for several. */
-export function selectionFrame(editor: Editor): Frame | null {
-  const shapes = selectedShapes(editor);
-  if (shapes.length === 1 && !isBoundArrow(shapes[0])) {
-    const s = shapes[0];
-    return { x: s.x, y: s.y, w: s.w, h: s.h, rotation: s.rotation };
-  }
-  const box = boundsOf(editor, shapes);
-  return box ? { ...box, rotation: 0 } : null;
-}
-
-/** A bound arrow's drawn ends come from its targets, so its stored box is not where it is drawn. */
-export function isBoundArrow(s: Shape): boolean {
-  return s.type === 'arrow' && (s.start !== null || s.end !== null);
-}
-
-/** Whether the selection shows resize/rotate handles (a lone line or arrow gets end handles instead). */
-export function canTransform(editor: Editor): boolean {
-  const ids = editableSelection(editor);
-  return ids.length > 1 || (ids.length === 1 && editedLine(editor) === null);
-}
-
-/** The one selected (unlocked) line or arrow, whose ends can be dragged; null otherwise. */
-export function editedLine(editor: Editor): Extract<Shape, { type: 'line' | 'arrow' }> | null {
-  const ids = editableSelection(editor);
-  const s = ids.length === 1 ? editor.cache.get(ids[0]) : undefined;
-  return s && (s.type === 'line' || s.type === 'arrow') ? s : null;
-}
-
-/** Board positions of the end handles of the edited line or arrow. */
-export function lineEnds(editor: Editor): { start: Point; end: Point } | null {
-  const line = editedLine(editor);
-  if (!line) return null;
-  const pts = resolveLinePoints(line, editor.cache.lookup);
-  return { start: pts[0], end: pts[pts.length - 1] };
-}
 
 export class Interaction {
   private state: State = { kind: 'idle' };
   private spaceHeld = false;
   private touches = new Map<number, Point>();
+  private snapGuides: Guide[] = [];
 
   constructor(private readonly editor: Editor) {}
 
@@ -106,6 +59,11 @@ export class Interaction {
     return this.state.kind === 'erasing' ? this.state.hits : new Set();
   }
 
+  /** Snap guides of the current drag, in board coordinates. */
+  guides(): readonly Guide[] {
+    return this.snapGuides;
+  }
+
   isPanReady(): boolean {
     return this.spaceHeld || this.state.kind === 'panning' || useUiStore.getState().tool === 'hand';
   }
@@ -114,31 +72,20 @@ export class Interaction {
     return screenToBoard(useUiStore.getState().camera, screen);
   }
 
-  private tolerance(px: number): number {
-    return px / useUiStore.getState().camera.zoom;
+  private zoom(): number {
+    return useUiStore.getState().camera.zoom;
   }
 
-  /** Topmost shape under p, found through the spatial index. */
-  private shapeAt(p: Point): Shape | null {
+  private tolerance(px: number): number {
+    return px / this.zoom();
+  }
+
+  /** Topmost shape under p (rotation included), found through the spatial index. */
+  shapeAt(p: Point): Shape | null {
     const t = this.tolerance(HIT_TOLERANCE_PX);
     const near = this.editor.cache.query({ x: p.x - t, y: p.y - t, w: 2 * t, h: 2 * t });
     for (let i = near.length - 1; i >= 0; i--) if (hitShape(near[i], p, t, this.editor.cache.lookup)) return near[i];
     return null;
-  }
-
-  /** A resize, rotate or line-end handle of the selection under the screen point. */
-  private handleAt(screen: Point): Handle | 'rotate' | 'start' | 'end' | null {
-    const camera = useUiStore.getState().camera;
-    const near = (p: Point) => {
-      const q = boardToScreen(camera, p);
-      return Math.hypot(q.x - screen.x, q.y - screen.y) <= HANDLE_RADIUS_PX;
-    };
-    const ends = lineEnds(this.editor);
-    if (ends) return near(ends.end) ? 'end' : near(ends.start) ? 'start' : null;
-    const frame = selectionFrame(this.editor);
-    if (!frame || !canTransform(this.editor)) return null;
-    if (near(rotateHandlePoint(frame, this.tolerance(ROTATE_OFFSET_PX)))) return 'rotate';
-    return HANDLES.find((h) => near(handlePoint(frame, h))) ?? null;
   }
 
   private begin(state: State): void {
@@ -166,37 +113,44 @@ export class Interaction {
     }
     if (button !== 0) return;
     const p = this.toBoard(screen);
-    const editable = this.editor.editable();
+    if (ui.tool !== 'select') this.startTool(p, pointerId, mods);
+    else this.startSelect(screen, p, pointerId, mods);
+  }
+
+  private startTool(p: Point, pointerId: number, mods: Modifiers): void {
+    const ui = useUiStore.getState();
     const tool = ui.tool;
-    if (tool !== 'select') {
-      if (!editable) return;
-      if (isBoxTool(tool) || tool === 'line' || tool === 'arrow') {
-        const binding = tool === 'arrow' ? bindingAt(this.editor, p, this.tolerance(HIT_TOLERANCE_PX)) : null;
-        this.begin({ kind: 'creating', pointerId, tool, start: p, current: p, shift: mods.shift, id: null, binding });
-      } else if (tool === 'pen') {
-        this.begin({ kind: 'drawing', pointerId, stroke: new PenStroke(this.editor, p, mods.pressure) });
-      } else if (tool === 'eraser') {
-        this.begin({ kind: 'erasing', pointerId, trail: [p], hits: new Set() });
-        this.erase(p);
-      } else if (tool === 'text') {
-        this.editor.history.beginGesture(); // ended by the text editor when editing stops
-        const id = createText(this.editor, p, 20);
-        ui.select([id]);
-        ui.setTool('select');
-        useEditorStore.getState().startTextEdit(id);
-      }
-      return;
+    if (!this.editor.editable()) return;
+    if (isBoxTool(tool) || tool === 'line' || tool === 'arrow') {
+      const binding = tool === 'arrow' ? bindingAt(this.editor, p, this.tolerance(HIT_TOLERANCE_PX)) : null;
+      this.begin({ kind: 'creating', pointerId, tool, start: p, current: p, shift: mods.shift, id: null, binding });
+    } else if (tool === 'pen') {
+      this.begin({ kind: 'drawing', pointerId, stroke: new PenStroke(this.editor, p, mods.pressure) });
+    } else if (tool === 'eraser') {
+      this.begin({ kind: 'erasing', pointerId, trail: [p], hits: new Set() });
+      this.erase(p);
+    } else if (tool === 'text') {
+      this.editor.history.beginGesture(); // ended by the text editor when editing stops
+      const id = createText(this.editor, p, 20);
+      ui.select([id]);
+      ui.setTool('select');
+      useEditorStore.getState().startTextEdit(id);
     }
-    const handle = this.handleAt(screen);
-    if (handle === 'start' || handle === 'end') {
-      this.begin({ kind: 'endpoint', pointerId, id: editedLine(this.editor)!.id, end: handle, pending: p, shift: mods.shift });
+  }
+
+  private startSelect(screen: Point, p: Point, pointerId: number, mods: Modifiers): void {
+    const ui = useUiStore.getState();
+    const drag = { pointerId, pending: p, shift: mods.shift, noSnap: mods.mod };
+    const handle = handleAt(this.editor, useUiStore.getState().camera, screen);
+    if (handle !== null && typeof handle === 'object') {
+      this.begin({ kind: 'point', ...drag, id: editedLine(this.editor)!.id, index: handle.point, bend: handle.bend });
       return;
     }
     if (handle) {
       const frame = selectionFrame(this.editor)!;
       const shapes = selectedShapes(this.editor).filter((s) => !s.locked);
-      if (handle === 'rotate') this.begin({ kind: 'rotating', pointerId, frame, start: p, shapes, pending: p, shift: mods.shift });
-      else this.begin({ kind: 'resizing', pointerId, handle, frame, shapes, pending: p, shift: mods.shift });
+      if (handle === 'rotate') this.begin({ kind: 'rotating', ...drag, frame, start: p, shapes });
+      else this.begin({ kind: 'resizing', ...drag, handle, frame, shapes, snapper: new Snapper(this.editor, new Set(shapes.map((s) => s.id))) });
       return;
     }
     const hit = this.shapeAt(p);
@@ -212,7 +166,10 @@ export class Interaction {
     }
     if (!ui.selection.includes(hit.id)) ui.select([hit.id]);
     const ids = editableSelection(this.editor);
-    if (ids.length > 0) this.begin({ kind: 'translating', pointerId, start: p, applied: p, pending: p, shift: false, ids });
+    if (ids.length === 0) return;
+    const moving = ids.map((id) => this.editor.cache.get(id)).filter((s): s is Shape => s !== undefined);
+    const box = moving.length === 1 ? snapBox(moving[0], this.editor) : boundsOf(this.editor, moving);
+    this.begin({ kind: 'translating', ...drag, shift: false, start: p, applied: p, ids, box, snapper: new Snapper(this.editor, new Set(ids)) });
   }
 
   pointerMove(screen: Point, pointerId: number, mods: Modifiers, publishCursor: (p: Point) => void): void {
@@ -246,9 +203,10 @@ export class Interaction {
       case 'translating':
       case 'resizing':
       case 'rotating':
-      case 'endpoint':
+      case 'point':
         s.pending = p;
         s.shift = mods.shift;
+        s.noSnap = mods.mod;
         break;
       case 'creating':
         s.current = p;
@@ -275,7 +233,7 @@ export class Interaction {
     }
     if (s.kind === 'idle' || s.pointerId !== pointerId) return;
     const p = this.toBoard(screen);
-    if (s.kind === 'translating' || s.kind === 'resizing' || s.kind === 'rotating' || s.kind === 'endpoint') s.pending = p;
+    if (s.kind === 'translating' || s.kind === 'resizing' || s.kind === 'rotating' || s.kind === 'point') s.pending = p;
     else if (s.kind === 'creating' || s.kind === 'brushing') s.current = p;
     this.finish();
   }
@@ -295,6 +253,7 @@ export class Interaction {
     const s = this.state;
     this.flushFrame();
     this.state = { kind: 'idle' };
+    this.snapGuides = [];
     const ui = useUiStore.getState();
     if (s.kind === 'brushing') {
       const inside = shapesInRect(this.editor.cache.query(this.boxOf(s.start, s.current)), s.start, s.current)
@@ -302,7 +261,7 @@ export class Interaction {
         .map((shape) => shape.id);
       if (inside.length > 0 || s.additive) ui.select(s.additive ? [...new Set([...ui.selection, ...inside])] : inside);
     } else if (s.kind === 'creating') {
-      const id = s.id ?? this.createShape(s, null);
+      const id = s.id ?? createFromDrag(this.editor, s, null);
       ui.select([id]);
       ui.setTool('select');
     } else if (s.kind === 'erasing') {
@@ -325,104 +284,15 @@ export class Interaction {
     }
   }
 
-  private createShape(s: Extract<State, { kind: 'creating' }>, end: Point | null): ShapeId {
-    if (s.tool === 'line' || s.tool === 'arrow') {
-      const to = end ?? { x: s.start.x + 160, y: s.start.y };
-      return createLine(this.editor, s.tool, s.start, s.shift ? constrainAngle(s.start, to) : to, s.binding);
-    }
-    return createBoxShape(this.editor, s.tool, boxFromDrag(s.tool === 'rectangle' ? 'rect' : s.tool, s.start, end, s.shift));
-  }
-
   /** Called once per animation frame before drawing: writes the drag's latest state. */
   flushFrame(): void {
     const s = this.state;
-    const board = this.editor.board;
-    switch (s.kind) {
-      case 'translating': {
-        let target = s.pending;
-        if (s.shift) {
-          // constrain to the dominant axis of the whole drag
-          const dx = s.pending.x - s.start.x;
-          const dy = s.pending.y - s.start.y;
-          target = Math.abs(dx) > Math.abs(dy) ? { x: s.pending.x, y: s.start.y } : { x: s.start.x, y: s.pending.y };
-        }
-        const delta = { x: target.x - s.applied.x, y: target.y - s.applied.y };
-        if (delta.x === 0 && delta.y === 0) return;
-        moveShapes(board, s.ids, delta);
-        s.applied = target;
-        return;
-      }
-      case 'resizing':
-        updateShapes(board, this.resizePatches(s));
-        return;
-      case 'rotating':
-        updateShapes(board, this.rotatePatches(s));
-        return;
-      case 'creating': {
-        const zoom = useUiStore.getState().camera.zoom;
-        const far = Math.hypot(s.current.x - s.start.x, s.current.y - s.start.y) * zoom >= MIN_DRAG_PX;
-        if (!s.id) {
-          if (far) s.id = this.createShape(s, s.current);
-          return;
-        }
-        if (s.tool === 'line' || s.tool === 'arrow') {
-          const end = s.shift ? constrainAngle(s.start, s.current) : s.current;
-          const binding = s.tool === 'arrow' ? bindingAt(this.editor, end, this.tolerance(HIT_TOLERANCE_PX), s.id) : undefined;
-          updateLineEnd(this.editor, s.id, s.start, end, binding);
-        } else {
-          const box = boxFromDrag(s.tool === 'rectangle' ? 'rect' : s.tool, s.start, s.current, s.shift);
-          updateShapes(board, new Map([[s.id, box]]));
-        }
-        return;
-      }
-      case 'drawing':
-        s.stroke.flush();
-        return;
-      case 'endpoint':
-        this.moveLineEnd(s);
-        return;
-    }
-  }
-
-  /** Drags one end of a line or arrow; an arrow end dropped on a shape binds to it (the other end keeps its binding). */
-  private moveLineEnd(s: Extract<State, { kind: 'endpoint' }>): void {
-    const line = this.editor.cache.get(s.id);
-    if (!line || (line.type !== 'line' && line.type !== 'arrow')) return; // deleted by a peer mid-drag
-    const pts = resolveLinePoints(line, this.editor.cache.lookup);
-    const at = s.end === 'start' ? 0 : pts.length - 1;
-    const fixed = s.end === 'start' ? pts[pts.length - 1] : pts[0];
-    pts[at] = s.shift ? constrainAngle(fixed, s.pending) : s.pending;
-    const binding = line.type === 'arrow' ? bindingAt(this.editor, pts[at], this.tolerance(HIT_TOLERANCE_PX), line.id) : undefined;
-    setLinePoints(this.editor.board, line.id, pts, binding === undefined ? {} : { [s.end]: binding });
-  }
-
-  private resizePatches(s: Extract<State, { kind: 'resizing' }>): Map<ShapeId, ShapePatch> {
-    const next = resizeFrame(s.frame, s.handle, s.pending, s.shift);
-    const patches = new Map<ShapeId, ShapePatch>();
-    if (s.shapes.length === 1 && s.frame.rotation === next.rotation) {
-      const shape = s.shapes[0];
-      const patch: ShapePatch = { x: next.x, y: next.y, w: next.w, h: next.h };
-      if (shape.type === 'text' && s.frame.h > 0) {
-        // text scales its font; its box follows the measured text
-        const fontSize = Math.round(Math.min(MAX_FONT_SIZE, Math.max(MIN_FONT_SIZE, (shape.style.fontSize * next.h) / s.frame.h)));
-        Object.assign(patch, { style: { fontSize }, ...this.editor.measureText(shape.text, fontSize) });
-      }
-      patches.set(shape.id, patch);
-      return patches;
-    }
-    for (const shape of s.shapes) patches.set(shape.id, mapBox(shape, s.frame, next));
-    return patches;
-  }
-
-  private rotatePatches(s: Extract<State, { kind: 'rotating' }>): Map<ShapeId, ShapePatch> {
-    const center = centerOf(s.frame);
-    const delta = rotationDelta(center, s.start, s.pending, s.shift);
-    const patches = new Map<ShapeId, ShapePatch>();
-    for (const shape of s.shapes) {
-      const c = rotateAround(centerOf(shape), center, delta);
-      patches.set(shape.id, { x: c.x - shape.w / 2, y: c.y - shape.h / 2, rotation: normalizeAngle(shape.rotation + delta) });
-    }
-    return patches;
+    if (s.kind === 'translating') this.snapGuides = flushTranslate(this.editor, s, this.zoom());
+    else if (s.kind === 'resizing') this.snapGuides = flushResize(this.editor, s, this.zoom());
+    else if (s.kind === 'rotating') flushRotate(this.editor, s);
+    else if (s.kind === 'point') flushPoint(this.editor, s, this.tolerance(HIT_TOLERANCE_PX));
+    else if (s.kind === 'creating') flushCreating(this.editor, s, this.zoom(), this.tolerance(HIT_TOLERANCE_PX));
+    else if (s.kind === 'drawing') s.stroke.flush();
   }
 
   wheel(screen: Point, deltaX: number, deltaY: number, zoomGesture: boolean): void {
@@ -431,11 +301,18 @@ export class Interaction {
     else ui.setCamera(panBy(ui.camera, -deltaX, -deltaY));
   }
 
-  /** Double click: edit a text shape in place. */
+  /**
+   * Double click: edit a text shape in place, or open a note's editor. The hit test is the canvas'
+   * own (rotation included), so a rotated shape opens where it is drawn.
+   */
   doubleClick(screen: Point): void {
     const hit = this.shapeAt(this.toBoard(screen));
-    if (!hit || hit.type !== 'text' || hit.locked || !this.editor.editable()) return;
+    if (!hit || hit.locked || !this.editor.editable() || (hit.type !== 'text' && hit.type !== 'note')) return;
     useUiStore.getState().select([hit.id]);
+    if (hit.type === 'note') {
+      useNoteStore.getState().open(hit.id);
+      return;
+    }
     this.editor.history.beginGesture();
     useEditorStore.getState().startTextEdit(hit.id);
   }

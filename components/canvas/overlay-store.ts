@@ -5,14 +5,19 @@ export type OverlayBox = { id: string; x: number; y: number; w: number; h: numbe
 /** The frame the handles sit on; `handles` is false when nothing selected may be transformed. */
 export type OverlayFrame = { x: number; y: number; w: number; h: number; rotation: number; handles: boolean };
 
-/** Screen positions of the end handles of a selected line or arrow. */
-export type OverlayEnds = { start: { x: number; y: number }; end: { x: number; y: number } };
+type XY = { x: number; y: number };
+/** Screen positions of a selected line's or arrow's handles: ends, interior points, segment middles (bends). */
+export type OverlayEnds = { start: XY; end: XY; inner: XY[]; mids: XY[] };
+
+/** A snap guide on screen: a vertical (`x`) or horizontal (`y`) segment. */
+export type OverlayGuide = { axis: 'x' | 'y'; at: number; from: number; to: number };
 
 type OverlayState = {
   boxes: readonly OverlayBox[];
   frame: OverlayFrame | null;
   ends: OverlayEnds | null;
-  set: (boxes: readonly OverlayBox[], frame: OverlayFrame | null, ends: OverlayEnds | null) => void;
+  guides: readonly OverlayGuide[];
+  set: (boxes: readonly OverlayBox[], frame: OverlayFrame | null, ends: OverlayEnds | null, guides?: readonly OverlayGuide[]) => void;
 };
 
 function sameBox(a: OverlayBox, b: OverlayBox): boolean {
@@ -28,10 +33,14 @@ export const useOverlayStore = create<OverlayState>((set, get) => ({
   boxes: [],
   frame: null,
   ends: null,
-  set: (boxes, frame, ends) => {
+  guides: [],
+  set: (boxes, frame, ends, guides = []) => {
     const prev = get();
     const boxesSame = prev.boxes.length === boxes.length && prev.boxes.every((b, i) => sameBox(b, boxes[i]));
     const endsSame = JSON.stringify(prev.ends) === JSON.stringify(ends);
-    if (!boxesSame || !sameFrame(prev.frame, frame) || !endsSame) set({ boxes: boxesSame ? prev.boxes : boxes, frame, ends: endsSame ? prev.ends : ends });
+    const guidesSame = JSON.stringify(prev.guides) === JSON.stringify(guides);
+    if (!boxesSame || !sameFrame(prev.frame, frame) || !endsSame || !guidesSame) {
+      set({ boxes: boxesSame ? prev.boxes : boxes, frame, ends: endsSame ? prev.ends : ends, guides: guidesSame ? prev.guides : guides });
+    }
   },
 }));

@@ -32,7 +32,7 @@ export function SelectionActions() {
   const editor = useEditorStore((s) => s.editor);
   if (!editor || count === 0 || !visible) return null;
   return (
-    <div role="toolbar" aria-label="Selection" data-testid="selection-actions" className="absolute left-1/2 top-16 flex -translate-x-1/2 gap-1 rounded-xl border border-slate-200 bg-white p-1 shadow-md">
+    <div role="toolbar" aria-label="Selection" data-testid="selection-actions" className="absolute left-1/2 top-16 flex -translate-x-1/2 gap-1 rounded-xl border border-slate-200 bg-white p-1 shadow-md dark:border-slate-700 dark:bg-slate-800">
       {ACTIONS.map((a) => (
         <button
           key={a.id}
@@ -40,7 +40,7 @@ export function SelectionActions() {
           data-testid={`action-${a.id}`}
           title={a.label}
           onClick={() => a.run(editor)}
-          className="flex h-8 w-8 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100"
+          className="flex h-8 w-8 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-700"
         >
           <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round">
             <path d={ICONS[a.id]} />

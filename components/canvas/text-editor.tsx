@@ -8,6 +8,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { deleteShapes, getShape } from '@/lib/board';
 import { boardToScreen } from '@/lib/ui/camera';
+import { inkFor, useThemeStore } from '@/lib/ui/theme';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { setText } from './creating';
 import { useEditorStore } from './editor-store';
@@ -17,6 +18,7 @@ export function TextEditor() {
   const editingId = useEditorStore((s) => s.editingText);
   const editor = useEditorStore((s) => s.editor);
   const camera = useUiStore((s) => s.camera);
+  const theme = useThemeStore((s) => s.theme);
   const ref = useRef<HTMLTextAreaElement>(null);
   const shape = editor && editingId ? getShape(editor.board, editingId) : null;
   const [value, setValue] = useState('');
@@ -64,9 +66,10 @@ export function TextEditor() {
         fontSize: fontSize * camera.zoom,
         lineHeight: LINE_HEIGHT,
         fontFamily: FONT_FAMILY,
-        color: shape.style.stroke,
+        color: inkFor(shape.style.stroke, theme),
+        // shapes turn about their centre (the canvas draws them so)
         transform: `rotate(${shape.rotation}rad)`,
-        transformOrigin: 'top left',
+        transformOrigin: `${(shape.w / 2) * camera.zoom}px ${(shape.h / 2) * camera.zoom}px`,
         whiteSpace: 'pre',
       }}
     />

@@ -45,7 +45,7 @@ export function HomeView() {
     <main className="mx-auto flex min-h-full max-w-2xl flex-col gap-10 px-6 py-16">
       <section className="flex flex-col gap-4">
         <h1 className="text-3xl font-semibold tracking-tight">Commonboard</h1>
-        <p className="text-slate-600">A self-hostable whiteboard you draw on together, live.</p>
+        <p className="text-slate-600 dark:text-slate-300">A self-hostable whiteboard you draw on together, live.</p>
         <div>
           <button
             type="button"
@@ -64,15 +64,15 @@ export function HomeView() {
         {recent.length === 0 ? (
           <p className="text-sm text-slate-500">Boards you open in this browser will be listed here.</p>
         ) : (
-          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white dark:divide-slate-700 dark:border-slate-700 dark:bg-slate-800">
             {recent.map((b) => (
               <li key={b.id}>
                 <Link
                   href={`/b/${b.id}`}
                   data-testid="recent-board"
-                  className="flex items-center justify-between px-4 py-3 hover:bg-slate-50"
+                  className="flex items-center justify-between px-4 py-3 hover:bg-slate-50 dark:hover:bg-slate-700"
                 >
-                  <span className="truncate font-mono text-sm text-slate-800">{b.id}</span>
+                  <span className="truncate font-mono text-sm text-slate-800 dark:text-slate-200">{b.id}</span>
                   <time className="ml-4 shrink-0 text-xs text-slate-500" dateTime={new Date(b.visitedAt).toISOString()}>
                     {new Date(b.visitedAt).toLocaleString()}
                   </time>

@@ -31,7 +31,14 @@ export function ThemeToggle() {
     return () => query.removeEventListener('change', onChange);
   }, []);
 
-  useEffect(() => apply(theme), [theme]);
+  // applied from the store, not from this render: the hydration render shows the server's 'light'
+  // while the pre-paint script may already have chosen dark, and must not undo it
+  useEffect(() => {
+    apply(useThemeStore.getState().theme);
+    return useThemeStore.subscribe((s, prev) => {
+      if (s.theme !== prev.theme) apply(s.theme);
+    });
+  }, []);
 
   const toggle = () => {
     const next: Theme = theme === 'dark' ? 'light' : 'dark';

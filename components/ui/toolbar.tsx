@@ -37,7 +37,7 @@ export function Toolbar() {
   const canUndo = useEditorStore((s) => s.canUndo);
   const canRedo = useEditorStore((s) => s.canRedo);
   return (
-    <div role="toolbar" aria-label="Tools" className="flex gap-1 rounded-xl border border-slate-200 bg-white p-1 shadow-md">
+    <div role="toolbar" aria-label="Tools" className="flex gap-1 rounded-xl border border-slate-200 bg-white p-1 shadow-md dark:border-slate-700 dark:bg-slate-800">
       {TOOLS.map((t) => {
         const { label, key, icon } = LABELS[t];
         const active = t === tool;
@@ -49,23 +49,23 @@ export function Toolbar() {
             aria-pressed={active}
             title={`${label} (${key})`}
             onClick={() => setTool(t)}
-            className={`${BUTTON} ${active ? 'bg-blue-600 text-white' : 'text-slate-700 hover:bg-slate-100'}`}
+            className={`${BUTTON} ${active ? 'bg-blue-600 text-white' : 'text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-700'}`}
           >
             <Icon d={icon} />
             <span className="sr-only">{label}</span>
           </button>
         );
       })}
-      <span className="mx-1 w-px self-stretch bg-slate-200" aria-hidden />
-      <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => editor && undo(editor)} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40`}>
+      <span className="mx-1 w-px self-stretch bg-slate-200 dark:bg-slate-700" aria-hidden />
+      <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => editor && undo(editor)} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40 dark:text-slate-200 dark:hover:bg-slate-700`}>
         <Icon d="M9 14 L4 9 L9 4 M4 9 H15 A5 5 0 0 1 15 19 H11" />
         <span className="sr-only">Undo</span>
       </button>
-      <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled={!canRedo} onClick={() => editor && redo(editor)} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40`}>
+      <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled={!canRedo} onClick={() => editor && redo(editor)} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40 dark:text-slate-200 dark:hover:bg-slate-700`}>
         <Icon d="M15 14 L20 9 L15 4 M20 9 H9 A5 5 0 0 0 9 19 H13" />
         <span className="sr-only">Redo</span>
       </button>
-      <button type="button" data-testid="toggle-grid" aria-pressed={grid} title="Grid (Ctrl+')" onClick={toggleGrid} className={`${BUTTON} ${grid ? 'text-blue-600' : 'text-slate-400'} hover:bg-slate-100`}>
+      <button type="button" data-testid="toggle-grid" aria-pressed={grid} title="Grid (Ctrl+')" onClick={toggleGrid} className={`${BUTTON} ${grid ? 'text-blue-600 dark:text-blue-400' : 'text-slate-400'} hover:bg-slate-100 dark:hover:bg-slate-700`}>
         <Icon d="M4 4 H20 V20 H4 Z M4 10 H20 M4 15 H20 M10 4 V20 M15 4 V20" />
         <span className="sr-only">Toggle grid</span>
       </button>

@@ -23,6 +23,17 @@ type ThemeState = { theme: Theme; setTheme: (theme: Theme) => void };
 
 export const useThemeStore = create<ThemeState>((set) => ({ theme: 'light', setTheme: (theme) => set({ theme }) }));
 
+// The pre-paint script (THEME_SCRIPT) already chose the theme before hydration: start from it, so
+// the first canvas frame is drawn in the right palette. The store's initial state stays 'light', which
+// is what the server rendered; subscribers switch after hydration.
+if (typeof document !== 'undefined' && document.documentElement.classList.contains('dark')) useThemeStore.setState({ theme: 'dark' });
+
+/**
+ * Runs in <head> before the first paint (app/layout.tsx): the same choice as resolveTheme, applied
+ * to <html> at once, so a dark-mode user never sees a light flash while the app loads.
+ */
+export const THEME_SCRIPT = `(function(){try{var t=localStorage.getItem(${JSON.stringify(THEME_KEY)});if(t!=="light"&&t!=="dark")t=matchMedia("(prefers-color-scheme: dark)").matches?"dark":"light";var d=document.documentElement;d.classList.toggle("dark",t==="dark");d.style.colorScheme=t}catch(e){}})()`;
+
 export type CanvasPalette = { dark: boolean; grid: string; brushFill: string; brushStroke: string };
 
 const PALETTES: Record<Theme, CanvasPalette> = {
