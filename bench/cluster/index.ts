@@ -64,6 +64,14 @@ async function run(writer: TestClient, observers: TestClient[]): Promise<number[
   return samples;
 }
 
+/** Mean of a Prometheus histogram in ms, from its _sum and _count lines. */
+function histogramMean(text: string, name: string): string {
+  const sum = new RegExp(`^${name}_sum (\\S+)$`, 'm').exec(text);
+  const count = new RegExp(`^${name}_count (\\S+)$`, 'm').exec(text);
+  if (!sum || !count || Number(count[1]) === 0) return 'n/a';
+  return ((Number(sum[1]) / Number(count[1])) * 1000).toFixed(2);
+}
+
 async function main(): Promise<void> {
   const missing = await missingServices(['postgres', 'redis-server']);
   if (missing.length > 0) {
@@ -95,7 +103,10 @@ async function main(): Promise<void> {
       single = stats(sl[0]);
     }
     const metrics = await (await fetch(`http://127.0.0.1:${s2.port}/metrics`)).text();
-    const relay = /commonboard_cluster_relay_seconds_sum ([\d.e-]+)\s+commonboard_cluster_relay_seconds_count (\d+)/.exec(metrics);
+    const relay = histogramMean(metrics, 'commonboard_cluster_relay_seconds');
+    const s1Metrics = await (await fetch(`http://127.0.0.1:${s1.port}/metrics`)).text();
+    const persist = histogramMean(s1Metrics, 'commonboard_update_persist_seconds');
+    const broadcast = histogramMean(s1Metrics, 'commonboard_broadcast_latency_seconds');
     const catchups = [...metrics.matchAll(/commonboard_cluster_catchups_total\{reason="(\w+)"\} (\d+)/g)].map((m) => `${m[1]}=${m[2]}`);
 
     const row = (name: string, s: Stats | null) =>
@@ -104,7 +115,8 @@ async function main(): Promise<void> {
     console.log(row('same server (Postgres + Redis)', same));
     console.log(row('cross server (via Redis)', cross));
     console.log(row('single SQLite server (reference)', single));
-    if (relay) console.log(`server 2 relay histogram: mean ${((Number(relay[1]) / Number(relay[2])) * 1000).toFixed(2)} ms over ${relay[2]} updates`);
+    console.log(`server 1 (writer's): persist mean ${persist} ms, frame in -> sent to its other clients mean ${broadcast} ms`);
+    console.log(`server 2: commit on server 1 -> applied and sent here, mean ${relay} ms`);
     console.log(`server 2 catch-ups from Postgres: ${catchups.join(', ') || 'none'}`);
     console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     mkdirSync('reports', { recursive: true });

@@ -28,17 +28,27 @@ types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
-/** Bumps the board's counter (row lock until COMMIT) and inserts the updates under the new seqs. */
+/**
+ * A whole tick in ONE statement (one round trip, atomic on its own): bumps each board's counter
+ * by its update count — row locks taken in board-id order, held until the implicit COMMIT — and
+ * inserts every update under its new seq (`last_seq - n + ord`).
+ */
 const APPEND_SQL = `
-  WITH b AS (
-    INSERT INTO boards (id, last_seq) VALUES ($1, $2)
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::bigint[]) AS t(board_id, n)
+  ), b AS (
+    INSERT INTO boards (id, last_seq)
+    SELECT board_id, n FROM input ORDER BY board_id
     ON CONFLICT (id) DO UPDATE SET last_seq = boards.last_seq + EXCLUDED.last_seq
-    RETURNING last_seq
+    RETURNING id, last_seq
   ), ins AS (
     INSERT INTO updates (board_id, seq, data)
-    SELECT $1, b.last_seq - $2 + u.ord, u.data FROM b, unnest($3::bytea[]) WITH ORDINALITY AS u(data, ord)
+    SELECT u.board_id, b.last_seq - i.n + u.ord, u.data
+    FROM unnest($3::text[], $4::bigint[], $5::bytea[]) AS u(board_id, ord, data)
+    JOIN b ON b.id = u.board_id
+    JOIN input i ON i.board_id = u.board_id
   )
-  SELECT last_seq FROM b`;
+  SELECT id, last_seq FROM b`;
 
 export interface PostgresOptions {
   /** Pool size; each server needs few (one append transaction at a time, plus loads). */
@@ -115,22 +125,25 @@ export class PostgresStorage implements SharedStorage {
   }
 
   async appendBatch(batches: readonly { boardId: string; updates: Uint8Array[] }[]): Promise<number[]> {
-    const order = batches.map((_, i) => i).sort((a, b) => (batches[a].boardId < batches[b].boardId ? -1 : 1));
-    return this.tx(async (c) => {
-      const seqs = new Array<number>(batches.length);
-      for (const i of order) {
-        const { boardId, updates } = batches[i];
-        if (updates.length === 0) {
-          const r = await c.query<{ last_seq: number }>('SELECT last_seq FROM boards WHERE id = $1', [boardId]);
-          seqs[i] = r.rows[0]?.last_seq ?? 0;
-          continue;
-        }
-        const buffers = updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength));
-        const r = await c.query<{ last_seq: number }>(APPEND_SQL, [boardId, updates.length, buffers]);
-        seqs[i] = r.rows[0].last_seq;
+    // one row per board (ON CONFLICT may touch a row once per statement); entries of the same
+    // board keep their order, so each entry's last seq is the board's start + its running count
+    const counts = new Map<string, number>();
+    const boardOf: string[] = [];
+    const ords: number[] = [];
+    const data: Buffer[] = [];
+    const upto = batches.map(({ boardId, updates }) => {
+      let n = counts.get(boardId) ?? 0;
+      for (const u of updates) {
+        boardOf.push(boardId);
+        ords.push(++n);
+        data.push(Buffer.from(u.buffer, u.byteOffset, u.byteLength));
       }
-      return seqs;
+      counts.set(boardId, n);
+      return n;
     });
+    const r = await this.pool.query<{ id: string; last_seq: number }>(APPEND_SQL, [[...counts.keys()], [...counts.values()], boardOf, ords, data]);
+    const last = new Map(r.rows.map((row) => [row.id, row.last_seq]));
+    return batches.map(({ boardId }, i) => last.get(boardId)! - counts.get(boardId)! + upto[i]);
   }
 
   async compact(boardId: string, state: Uint8Array, uptoSeq: number): Promise<void> {

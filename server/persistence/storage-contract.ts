@@ -73,6 +73,15 @@ export function describeStorageContract(name: string, makeFixture: () => Promise
       expect(seqs).toEqual([3, 1]);
       expect(replay(await storage.load('zeta'))).toEqual({ z: 1, z2: 2, z3: 3 });
       expect(replay(await storage.load('alpha'))).toEqual({ a1: 1 });
+      // one board twice in a batch: in order, each entry ending at its own seq
+      const again = [
+        { boardId: 'alpha', updates: [update('a2', 2)] },
+        { boardId: 'zeta', updates: [update('z4', 4)] },
+        { boardId: 'alpha', updates: [update('a3', 3), update('a4', 4)] },
+      ];
+      if (batch) expect(await batch(again)).toEqual([2, 4, 4]);
+      else for (const b of again) await storage.appendUpdates(b.boardId, b.updates);
+      expect(await storage.appendUpdates('alpha', [])).toBe(4); // nothing to append: the last seq
     });
 
     it('replaces compacted updates with the snapshot and keeps counting after it', async () => {
