@@ -1,5 +1,6 @@
 /**
- * Scale-out failure modes beyond a crash: a network blip between the servers and Redis (every
+ * Scale-out failure modes beyond a crash: Postgres going away under a server (not ready, writes
+ * refused with 1011, nothing half-sent), a network blip between the servers and Redis (every
  * subscriber connection cut while edits flow: the messages published meanwhile are lost and must
  * be read back from Postgres), and a share link rotated on one server closing connections that
  * were opened with it on another.
@@ -23,14 +24,14 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-async function cluster(n: number, env: Record<string, string> = {}): Promise<{ cluster: Cluster; redis: OwnRedis; databaseUrl: string }> {
+async function cluster(n: number, env: Record<string, string> = {}): Promise<{ cluster: Cluster; redis: OwnRedis; databaseUrl: string; dropDatabase: () => Promise<void> }> {
   const db = await createTestDatabase();
   cleanups.push(() => db.drop());
   const redis = await startOwnRedis();
   cleanups.push(() => redis.stop());
   const c = await startCluster(n, { DATABASE_URL: db.url, REDIS_URL: redis.url, ...env });
   cleanups.push(() => c.stop());
-  return { cluster: c, redis, databaseUrl: db.url };
+  return { cluster: c, redis, databaseUrl: db.url, dropDatabase: () => db.drop() };
 }
 
 function client(url: string, boardId: string, token?: string): TestClient {
@@ -107,6 +108,28 @@ describeWithServices('cluster failure modes', missing, () => {
     const port = c.servers[0].port;
     expect(await metric(port, /commonboard_errors_total\{kind="cluster_message"\} (\d+)/g)).toBeGreaterThan(0);
     expect(await metric(port, /commonboard_cluster_catchups_total\{reason="gap"\} (\d+)/g)).toBeGreaterThan(0);
+  });
+
+  it('reports not ready while Postgres is unreachable; edits there are refused, never half-sent', { timeout: 60_000 }, async () => {
+    const { cluster: c, dropDatabase } = await cluster(1, { CLUSTER_POLL_MS: '600000' });
+    const port = c.servers[0].port;
+    const a = client(c.servers[0].url, 'pg-gone');
+    const b = client(c.servers[0].url, 'pg-gone');
+    await waitFor(() => a.provider.synced && b.provider.synced, { timeout: 20_000, what: 'synced' });
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    // the database disappears under the running server (every connection to it is terminated)
+    await dropDatabase();
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 503, { timeout: 20_000, what: 'readyz 503' });
+    const body = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as { status: string };
+    expect(body.status).toBe('storage-unavailable');
+    const closes: number[] = [];
+    b.provider.on('connection-close', (e: CloseEvent | null) => {
+      if (e) closes.push(e.code);
+    });
+    a.doc.getMap('shapes').set('unsaved', 1);
+    // the write fails: the board closes its sockets with 1011, and B never received the edit
+    await waitFor(() => closes.includes(1011), { timeout: 20_000, what: '1011 close' });
+    expect(b.doc.getMap('shapes').has('unsaved')).toBe(false);
   });
 
   it('rotating a share link on one server closes its connections on the others', { timeout: 60_000 }, async () => {
