@@ -92,6 +92,9 @@ test('the sync server is killed while A and B edit; both keep working, then conv
   await expect(alice.status).toHaveAttribute('data-retry-in', /^[0-9]+$/, { timeout: 20_000 });
 
   await syncServer.start();
+  // reconnects are jittered and back off while the server is down: allow for the longest wait
+  await expect(alice.status).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await expect(bob.status).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
   await expectConverged([alice, bob], 5);
   await expect(unsaved(alice)).toHaveAttribute('data-count', '0', { timeout: 20_000 });
   await expect(unsaved(bob)).toHaveAttribute('data-count', '0', { timeout: 20_000 });
@@ -138,4 +141,24 @@ test('a reload while offline shows the board with the offline edits, which reach
   await expectConverged([alice, bob], 3);
   expect(texts(await bob.shapes())).toEqual(['kept across a reload']);
   await expect(unsaved(alice)).toHaveAttribute('data-count', '0', { timeout: 20_000 });
+});
+
+test('with the sync server down, a board opened before loads from the browser copy and stays editable', async ({ openUsers, syncServer }) => {
+  const [alice] = await openUsers(1);
+  await alice.drawRectangle({ x: 300, y: 100 }, { x: 380, y: 160 });
+  await expect(unsaved(alice)).toHaveAttribute('data-count', '0');
+  const before = await alice.shapes();
+
+  await syncServer.kill9();
+  await alice.page.reload();
+  await alice.page.waitForFunction(() => typeof window.commonboard?.getSync === 'function');
+  await expect.poll(async () => JSON.stringify(await alice.shapes())).toBe(JSON.stringify(before));
+  await expect(alice.status).not.toHaveAttribute('data-status', 'connected');
+  await alice.drawRectangle({ x: 300, y: 220 }, { x: 380, y: 280 });
+  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThan(0);
+
+  await syncServer.start();
+  await expect(alice.status).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await expect(unsaved(alice)).toHaveAttribute('data-count', '0', { timeout: 20_000 });
+  expect((await alice.shapes()).length).toBe(2);
 });

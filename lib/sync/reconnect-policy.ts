@@ -30,7 +30,7 @@ export class ReconnectPolicy {
 
   constructor(options: ReconnectOptions = {}) {
     this.baseMs = options.baseMs ?? 1_000;
-    this.capMs = options.capMs ?? 15_000;
+    this.capMs = options.capMs ?? 10_000;
     this.offlineRetryMs = options.offlineRetryMs ?? 30_000;
     this.random = options.random ?? Math.random;
   }
