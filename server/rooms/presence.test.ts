@@ -1,0 +1,42 @@
+/** Presence bookkeeping for scale-out: states relayed from other servers are never published back. */
+import { describe, expect, it } from 'vitest';
+import { decodeAwarenessUpdate, type AwarenessEntry } from '../protocol/messages';
+import { Presence } from './presence';
+
+const entry = (clientId: number, clock: number, state: unknown): AwarenessEntry => {
+  const json = new TextEncoder().encode(JSON.stringify(state));
+  return { clientId, clock, json, isNull: state === null };
+};
+const ids = (update: Uint8Array | null | undefined) => (update ? decodeAwarenessUpdate(update).map((e) => e.clientId).sort() : []);
+
+describe('Presence (local and remote states)', () => {
+  it('sends every change to local clients but publishes only local ones', () => {
+    const p = new Presence();
+    p.apply([entry(1, 1, { n: 'here' })], 0);
+    p.apply([entry(2, 1, { n: 'there' })], 0, true);
+    const dirty = p.takeDirty();
+    expect(ids(dirty?.all)).toEqual([1, 2]);
+    expect(ids(dirty?.local)).toEqual([1]);
+    expect(ids(p.encodeLocal())).toEqual([1]);
+    expect(ids(p.encodeAll())).toEqual([1, 2]);
+
+    // only remote changes: nothing to publish
+    p.apply([entry(2, 2, { n: 'moved' })], 0, true);
+    expect(p.takeDirty()?.local).toBeNull();
+
+    // a client that moved here from another server becomes local
+    p.apply([entry(2, 3, { n: 'arrived' })], 0);
+    expect(ids(p.takeDirty()?.local)).toEqual([2]);
+  });
+
+  it('relays a remote removal locally without publishing it', () => {
+    const p = new Presence();
+    p.apply([entry(7, 4, { n: 'x' })], 0, true);
+    p.takeDirty();
+    expect(p.apply([entry(7, 4, null)], 0, true)).toBe(true);
+    const dirty = p.takeDirty();
+    expect(decodeAwarenessUpdate(dirty!.all)).toMatchObject([{ clientId: 7, isNull: true }]);
+    expect(dirty!.local).toBeNull();
+    expect(p.size).toBe(0);
+  });
+});
