@@ -19,7 +19,11 @@ const dirs: ReturnType<typeof makeTempDir>[] = [];
 const open: { destroy(): void }[] = [];
 
 /** A provider wired like components/board/local-first.ts does in the browser. */
-export function offlineFirstClient(url: string, boardId: string, options: { policy?: ReconnectPolicy } = {}) {
+export function offlineFirstClient(
+  url: string,
+  boardId: string,
+  options: { policy?: ReconnectPolicy; WebSocketImpl?: InnerSocketClass; websocketRetryMs?: number } = {},
+) {
   const doc = new Y.Doc();
   const pending = new PendingChanges({ probeDelayMs: 20, probeIntervalMs: 100 });
   const state = { transport: null as TransportKind | null };
@@ -30,8 +34,9 @@ export function offlineFirstClient(url: string, boardId: string, options: { poli
     stateVector: () => Y.encodeStateVector(doc),
     isOnline: () => true,
     onTransport: (kind) => (state.transport = kind),
-    WebSocketImpl: WebSocket as unknown as InnerSocketClass,
+    WebSocketImpl: options.WebSocketImpl ?? (WebSocket as unknown as InnerSocketClass),
     connectTimeoutMs: 2_000,
+    websocketRetryMs: options.websocketRetryMs,
   });
   const provider = new WebsocketProvider(url, boardId, doc, {
     params: { token: testToken(boardId) },
@@ -89,6 +94,33 @@ describe('sync socket', () => {
       await waitFor(() => b.doc.getMap('shapes').size === 19, { what: 'b receives' });
       await waitFor(() => a.pending.count === 0, { what: `pending cleared over ${expected} (now ${a.pending.count})` });
     }
+  });
+
+  it('switches back from the fallback to WebSocket on its own once WebSockets work again, losing nothing', async () => {
+    const blocked = { now: true };
+    // a WebSocket that a "proxy" refuses while blocked.now (the server itself accepts WebSockets)
+    class FlakyWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(blocked.now ? url.replace(/^ws:\/\/[^/]+/, 'ws://127.0.0.1:9') : url, protocols);
+      }
+    }
+    const a = offlineFirstClient(normal.url, 'sock-switch', {
+      WebSocketImpl: FlakyWebSocket as unknown as InnerSocketClass,
+      websocketRetryMs: 200,
+    });
+    const b = offlineFirstClient(normal.url, 'sock-switch');
+    await waitFor(() => a.provider.synced && b.provider.synced, { what: 'synced' });
+    expect(a.state.transport).toBe('http');
+    a.doc.getMap('shapes').set('over-http', 1);
+    blocked.now = false;
+    for (let i = 0; i < 50; i++) {
+      a.doc.getMap('shapes').set(`during-switch-${i}`, i);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await waitFor(() => a.state.transport === 'websocket' && a.provider.synced, { what: 'back on websocket' });
+    a.doc.getMap('shapes').set('over-ws', 1);
+    await waitFor(() => b.doc.getMap('shapes').size === 52, { what: `b has all 52 (now ${b.doc.getMap('shapes').size})` });
+    await waitFor(() => a.pending.count === 0, { what: 'pending cleared' });
   });
 
   it('after a server restart, many clients come back spread out (jittered backoff), not in one burst', async () => {
