@@ -162,3 +162,21 @@ test('with the sync server down, a board opened before loads from the browser co
   await expect(unsaved(alice)).toHaveAttribute('data-count', '0', { timeout: 20_000 });
   expect((await alice.shapes()).length).toBe(2);
 });
+
+test('a deploy (graceful restart) while A keeps drawing: A and B resync without a reload, nothing drawn in the gap is lost', async ({
+  openUsers,
+  syncServer,
+}) => {
+  const [alice, bob] = await openUsers(2);
+  await alice.drawRectangle({ x: 300, y: 100 }, { x: 380, y: 160 });
+  await expectConverged([alice, bob], 1);
+
+  const restarting = syncServer.restart(); // SIGTERM: drain (1012 closes spread over DRAIN_MS), flush, exit, start again
+  for (let i = 0; i < 3; i++) await alice.drawRectangle({ x: 300 + i * 120, y: 250 }, { x: 380 + i * 120, y: 310 });
+  await restarting;
+  await alice.drawRectangle({ x: 300, y: 400 }, { x: 380, y: 460 });
+  await expect(alice.status).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await expect(bob.status).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await expectConverged([alice, bob], 5);
+  await expect(unsaved(alice)).toHaveAttribute('data-count', '0', { timeout: 20_000 });
+});
