@@ -51,7 +51,20 @@ export type Stack = {
   stop: () => void;
 };
 
-export async function startStack({ distDir, name, syncEnv = {} }: StackOptions): Promise<Stack> {
+/** A port from the environment (parallel runs on one machine pin theirs), else a free one. */
+async function portFrom(env: string | undefined): Promise<number> {
+  const port = Number(env);
+  if (env === undefined || env === '') return freePort();
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) throw new Error(`invalid port: ${env}`);
+  return port;
+}
+
+/**
+ * BENCH_DIST_DIR, BENCH_WEB_PORT and BENCH_SYNC_PORT override the dist dir and the (otherwise free)
+ * ports, so several benchmarks or builds can share one machine without colliding.
+ */
+export async function startStack({ distDir: defaultDistDir, name, syncEnv = {} }: StackOptions): Promise<Stack> {
+  const distDir = process.env.BENCH_DIST_DIR || defaultDistDir;
   if (!existsSync(path.join(distDir, 'BUILD_ID'))) {
     console.log(`building the app into ${distDir} …`);
     const r = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
@@ -60,7 +73,7 @@ export async function startStack({ distDir, name, syncEnv = {} }: StackOptions):
     });
     if (r.status !== 0) throw new Error('next build failed');
   }
-  const [webPort, syncPort] = [await freePort(), await freePort()];
+  const [webPort, syncPort] = [await portFrom(process.env.BENCH_WEB_PORT), await portFrom(process.env.BENCH_SYNC_PORT)];
   const dataDir = mkdtempSync(path.join(tmpdir(), `commonboard-bench-${name}-`));
   const secret = randomBytes(32).toString('hex');
   const shared = { AUTH_SECRET: secret, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' };

@@ -11,6 +11,7 @@ import { BoardCanvas } from '../canvas/board-canvas';
 import { canvasTestApi } from '../canvas/canvas-test-api';
 import { SelectionOverlay } from '../canvas/selection-overlay';
 import { NoteLayer } from '../notes/note-layer';
+import { NotePreviews } from '../notes/note-previews';
 import { notesTestApi } from '../notes/notes-test-api';
 import { BoardPanels } from '../panels/board-panels';
 import { ioTestApi } from '../panels/io-test-api';
@@ -118,6 +119,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
       </header>
       <main className="relative flex-1 overflow-hidden bg-slate-50 dark:bg-slate-900">
         {board ? <BoardCanvas board={board} userName={user.name} readOnly={status === 'refused' || role !== 'editor'} /> : null}
+        <NotePreviews />
         <SelectionOverlay />
         <NoteLayer />
         <RemoteCursors />

@@ -25,6 +25,7 @@ import { useUiStore } from '@/lib/ui/ui-store';
 import { caretAwareness } from './note-caret-awareness';
 import { NOTE_COLORS } from './note-colors';
 import { NoteToolbar } from './note-toolbar';
+import { useNoteAutoGrow } from './use-note-autogrow';
 
 export type NoteEditorProps = {
   board: Board;
@@ -75,6 +76,9 @@ export default function NoteEditor({ board, note, provider, user, onClose }: Not
     [fragment, caretProvider],
   );
 
+  const pad = Math.min(16, note.w / 8);
+  useNoteAutoGrow(board, note, editor, pad);
+
   // close on a pointer press anywhere outside the editor and its toolbar
   useEffect(() => {
     const onDown = (e: PointerEvent) => {
@@ -86,7 +90,6 @@ export default function NoteEditor({ board, note, provider, user, onClose }: Not
 
   if (!fragment) return null;
   const tl = boardToScreen(camera, note);
-  const pad = Math.min(16, note.w / 8);
   return (
     <div
       ref={wrapper}
@@ -112,6 +115,7 @@ export default function NoteEditor({ board, note, provider, user, onClose }: Not
         className="note-card note-card--open"
         style={{
           width: note.w,
+          // a fixed height (not auto) keeps Chrome's ctrl+Home / ctrl+End working; auto-grow follows the content
           height: note.h,
           transform: `scale(${camera.zoom})`,
           backgroundColor: note.color,

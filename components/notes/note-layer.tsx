@@ -11,7 +11,7 @@ import { useCallback, useEffect } from 'react';
 import { listShapes, type Board, type ShapeId } from '@/lib/board';
 import { screenToBoard } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { getProvider, useBoardSession } from '../board/board-session';
+import { getProvider, updateLocalPresence, useBoardSession } from '../board/board-session';
 import { useNoteStore } from './note-store';
 import { useNoteShape } from './use-note-shape';
 
@@ -80,6 +80,11 @@ export function NoteLayer() {
       window.removeEventListener('keydown', onKeyDown);
     };
   }, [board, editable]);
+
+  // others mark the note we type in on their canvas (components/presence/remote-selections.tsx)
+  useEffect(() => {
+    updateLocalPresence({ note: editing ?? undefined });
+  }, [editing]);
 
   // a peer deleted the note, or we lost edit rights: close
   useEffect(() => {

@@ -9,11 +9,14 @@ import type { RemotePresence } from '../board/board-session';
 
 export type Peer = { clientId: number; name: string; color: string; state: Activity; spotlight: boolean; laser: boolean };
 export type RemoteSelection = { clientId: number; name: string; color: string; ids: readonly string[] };
+/** A peer with a note's editor open: that note is marked on the canvas in their colour. */
+export type RemoteNoteEditor = { clientId: number; name: string; color: string; note: string };
 export type Following = { clientId: number; reason: 'click' | 'spotlight' };
 
 type PresenceUiState = {
   peers: readonly Peer[];
   selections: readonly RemoteSelection[];
+  noteEditors: readonly RemoteNoteEditor[];
   following: Following | null;
   /** Presenters whose spotlight we left; cleared when they stop presenting. */
   dismissed: readonly number[];
@@ -35,9 +38,14 @@ function selectionKey(sel: readonly RemoteSelection[]): string {
   return sel.map((s) => `${s.clientId}|${s.color}|${s.ids.join(',')}`).join('\n');
 }
 
+function editorsKey(editors: readonly RemoteNoteEditor[]): string {
+  return editors.map((e) => `${e.clientId}|${e.name}|${e.color}|${e.note}`).join('\n');
+}
+
 export const usePresenceStore = create<PresenceUiState>((set, get) => ({
   peers: [],
   selections: [],
+  noteEditors: [],
   following: null,
   dismissed: [],
   presenting: false,
@@ -55,10 +63,12 @@ export const usePresenceStore = create<PresenceUiState>((set, get) => ({
     const selections: RemoteSelection[] = sorted
       .filter((p) => p.sel.length > 0)
       .map((p) => ({ clientId: p.clientId, name: p.user.name, color: p.user.color, ids: p.sel }));
+    const noteEditors: RemoteNoteEditor[] = sorted.flatMap((p) => (p.note ? [{ clientId: p.clientId, name: p.user.name, color: p.user.color, note: p.note }] : []));
     const s = get();
     const patch: Partial<PresenceUiState> = {};
     if (rosterKey(peers) !== rosterKey(s.peers)) patch.peers = peers;
     if (selectionKey(selections) !== selectionKey(s.selections)) patch.selections = selections;
+    if (editorsKey(noteEditors) !== editorsKey(s.noteEditors)) patch.noteEditors = noteEditors;
     // a presenter who stopped may ask again later: forget that we dismissed them
     const dismissed = s.dismissed.filter((id) => peers.some((p) => p.clientId === id && p.spotlight));
     if (dismissed.length !== s.dismissed.length) patch.dismissed = dismissed;
@@ -74,5 +84,5 @@ export const usePresenceStore = create<PresenceUiState>((set, get) => ({
   },
   setPresenting: (on) => set({ presenting: on, ...(on ? { following: null } : {}) }),
   setLaser: (on) => set({ laser: on }),
-  reset: () => set({ peers: [], selections: [], following: null, dismissed: [], presenting: false, laser: false }),
+  reset: () => set({ peers: [], selections: [], noteEditors: [], following: null, dismissed: [], presenting: false, laser: false }),
 }));

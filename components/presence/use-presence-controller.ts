@@ -1,11 +1,12 @@
 /**
  * Wires presence to the board for the session's lifetime: remote awareness -> roster store and
  * cursor runtime; local camera, selection, activity, spotlight and laser -> our awareness state
- * (throttled by the publisher); and follow mode (our camera tracks the leader's viewport until we
- * pan or zoom ourselves).
+ * (throttled by the publisher); and follow mode (our camera glides after the leader's viewport,
+ * lib/presence/view-track.ts, until we pan or zoom ourselves).
  */
 import { useEffect, type RefObject } from 'react';
 import { activityOf, cameraForView, camerasDiffer, parsePresenceSettings, viewOf, type Size } from '@/lib/presence/follow';
+import { ViewTrack } from '@/lib/presence/view-track';
 import { screenToBoard, type Camera } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { listRemotePresence, observePresence, updateLocalPresence, useBoardSession } from '../board/board-session';
@@ -13,6 +14,8 @@ import { cursorRuntime } from './cursor-runtime';
 import { usePresenceStore } from './presence-store';
 
 const ACTIVITY_CHECK_MS = 1000;
+
+const sameCamera = (a: Camera, b: Camera) => a.x === b.x && a.y === b.y && a.zoom === b.zoom;
 
 export function usePresenceController(surface: RefObject<HTMLElement | null>): void {
   const board = useBoardSession((s) => s.board);
@@ -26,6 +29,30 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
     /** The camera follow mode last set: any other camera change is the user's own pan or zoom. */
     let followCamera: Camera | null = null;
 
+    // the leader's views arrive at the presence rate: replay them smoothly (or as they come with ?interpolate=0)
+    const followTrack = new ViewTrack();
+    let followFrame = 0;
+    const showFollowed = () => {
+      followFrame = 0;
+      if (!usePresenceStore.getState().following || size.width === 0) return;
+      const now = performance.now();
+      const view = settings.interpolate ? followTrack.sample(now) : followTrack.received;
+      if (!view) return;
+      const camera = cameraForView(view, size);
+      const current = useUiStore.getState().camera;
+      // while gliding every sub-unit step counts; at rest, rounding noise must not re-render
+      const moved = settings.interpolate ? !sameCamera(camera, current) : camerasDiffer(camera, current);
+      if (moved) {
+        followCamera = camera;
+        useUiStore.getState().setCamera(camera);
+      }
+      if (settings.interpolate && !followTrack.settled(now)) followFrame = requestAnimationFrame(showFollowed);
+    };
+    const scheduleFollow = () => {
+      if (!settings.interpolate) showFollowed();
+      else if (followFrame === 0) followFrame = requestAnimationFrame(showFollowed);
+    };
+
     const applyFollow = () => {
       const { following, peers } = usePresenceStore.getState();
       if (!following) return;
@@ -34,11 +61,16 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
         return;
       }
       const leader = listRemotePresence().find((p) => p.clientId === following.clientId);
-      if (!leader?.view || size.width === 0) return;
-      const camera = cameraForView(leader.view, size);
-      if (!camerasDiffer(camera, useUiStore.getState().camera)) return;
-      followCamera = camera;
-      useUiStore.getState().setCamera(camera);
+      if (!leader?.view) return;
+      const last = followTrack.received;
+      const v = leader.view;
+      // other fields of the leader's state change too: only a changed view is a new sample
+      if (!last || last.x !== v.x || last.y !== v.y || last.w !== v.w || last.h !== v.h) {
+        const first = last === null;
+        followTrack.push(v, performance.now());
+        if (first) showFollowed(); // start following at once, glide from then on
+      }
+      scheduleFollow();
     };
 
     const autoFollowPresenter = () => {
@@ -83,7 +115,7 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
     const resizeObserver = new ResizeObserver(() => {
       size = { width: el.clientWidth, height: el.clientHeight };
       publishView();
-      applyFollow();
+      showFollowed();
     });
     resizeObserver.observe(el);
     publishView();
@@ -105,6 +137,7 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
       if (s.laser !== prev.laser) updateLocalPresence({ laser: s.laser });
       if (s.following !== prev.following) {
         followCamera = null;
+        followTrack.clear();
         applyFollow();
       }
       if (s.dismissed !== prev.dismissed || s.presenting !== prev.presenting) autoFollowPresenter();
@@ -135,6 +168,7 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
     return () => {
       stopPresence();
       cancelAnimationFrame(presenceFrame);
+      cancelAnimationFrame(followFrame);
       window.clearTimeout(presenceTimer);
       stopUi();
       stopStore();

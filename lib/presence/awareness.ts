@@ -5,8 +5,9 @@
  * not drawn); a malformed optional field is dropped, the rest of the state is kept.
  *
  * Wire shape: { user: {name, color}, cursor: {x,y} | null, view?: {x,y,w,h}, sel?: string[],
- *               act?: 'idle' | 'away', spot?: true, laser?: true }
- * cursor and view are board coordinates; view is the visible board rectangle (top-left, size).
+ *               act?: 'idle' | 'away', spot?: true, laser?: true, note?: string }
+ * cursor and view are board coordinates; view is the visible board rectangle (top-left, size);
+ * note is the id of the note whose editor the user has open (others mark that note on the canvas).
  */
 import { cleanName, type PresenceUser } from './user';
 
@@ -25,6 +26,8 @@ export type PresenceState = {
   spot: boolean;
   /** The cursor is a laser pointer (receivers draw a fading trail). */
   laser: boolean;
+  /** The note this user is editing (absent when none). */
+  note?: string;
 };
 
 /** Larger selections are announced partially: the server refuses awareness states over 4 KB. */
@@ -69,6 +72,7 @@ export function parsePresence(raw: unknown): PresenceState | null {
     act: r.act === 'idle' || r.act === 'away' ? r.act : 'active',
     spot: r.spot === true,
     laser: r.laser === true,
+    ...(typeof r.note === 'string' && SHAPE_ID.test(r.note) ? { note: r.note } : {}),
   };
 }
 
@@ -88,5 +92,6 @@ export function encodePresence(s: PresenceState): Record<string, unknown> {
   if (s.act !== 'active') out.act = s.act;
   if (s.spot) out.spot = true;
   if (s.laser) out.laser = true;
+  if (s.note) out.note = s.note;
   return out;
 }

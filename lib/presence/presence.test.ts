@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePresence } from './awareness';
+import { encodePresence, parsePresence } from './awareness';
 import { throttle } from './throttle';
 import { cleanName, colorForName, randomName, USER_COLORS } from './user';
 
@@ -32,6 +32,16 @@ describe('parsePresence (untrusted awareness states)', () => {
       spot: false,
       laser: false,
     });
+  });
+
+  it('carries the note being edited, and drops a malformed note id', () => {
+    const user = { name: 'A', color: '#e03131' };
+    expect(parsePresence({ user, note: 'n_1' })?.note).toBe('n_1');
+    expect(parsePresence({ user, note: '<img onerror=x>' })).not.toHaveProperty('note');
+    expect(parsePresence({ user, note: 42 })).not.toHaveProperty('note');
+    const state = parsePresence({ user, note: 'n_1' })!;
+    expect(encodePresence(state).note).toBe('n_1');
+    expect(encodePresence({ ...state, note: undefined })).not.toHaveProperty('note');
   });
 
   it('drops bad cursors but keeps the user, and rejects bad users', () => {
