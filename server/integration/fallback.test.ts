@@ -10,6 +10,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { encodeFrameBatch, fromBase64 } from '../../lib/sync/frames';
 import { HttpFallbackSocket } from '../../lib/sync/http-fallback-socket';
+import { ConfigError, loadConfig } from '../config';
 import { encodeSyncUpdate } from '../protocol/messages';
 import type { RunningServer } from '../start-server';
 import { connectClient, makeTempDir, startTestServer, testToken, waitFor, type TestClient } from '../testing/helpers';
@@ -110,6 +111,12 @@ describe('HTTP fallback transport', () => {
     const names = (c: TestClient) =>
       [...c.provider.awareness.getStates().values()].map((s) => (s as { user?: { name?: string } }).user?.name).sort();
     await waitFor(() => names(viaHttp).join() === 'Http,Ws' && names(viaWs).join() === 'Http,Ws', { what: 'awareness both ways' });
+  });
+
+  it('REFUSE_WEBSOCKET is a 0/1 flag, off by default', () => {
+    expect(loadConfig({}).refuseWebSocket).toBe(false);
+    expect(loadConfig({ REFUSE_WEBSOCKET: '1' }).refuseWebSocket).toBe(true);
+    expect(() => loadConfig({ REFUSE_WEBSOCKET: 'yes' })).toThrow(ConfigError);
   });
 
   it('with WebSocket upgrades refused, two clients still collaborate through the fallback', async () => {
