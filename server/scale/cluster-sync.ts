@@ -229,12 +229,12 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
       const ready = [...this.boards].filter(([, s]) => s.room && !s.room.writing && !s.catchingUp);
       if (ready.length === 0) return;
       const seqs = await this.storage.lastSeqs(ready.map(([id]) => id));
-      for (const [boardId, state] of ready) {
-        const room = state.room;
-        if (room && (seqs.get(boardId) ?? 0) > room.seqs.applied && this.boards.get(boardId) === state) {
-          void this.catchUp(boardId, state, reason);
-        }
-      }
+      const behind = () =>
+        ready.filter(([boardId, state]) => state.room && this.boards.get(boardId) === state && (seqs.get(boardId) ?? 0) > state.room.seqs.applied);
+      if (behind().length === 0) return;
+      // what was just committed is usually still on its way through Redis: give it the grace period
+      if (reason === 'poll') await new Promise((r) => setTimeout(r, this.options.gapGraceMs));
+      for (const [boardId, state] of behind()) void this.catchUp(boardId, state, reason);
     } catch (err) {
       this.log.warn({ err }, 'cluster poll failed');
     } finally {
