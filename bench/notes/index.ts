@@ -3,6 +3,8 @@
  * a two-item list each), written by a scripted y-websocket peer, opened in headless Chromium.
  * Prints the open time (navigation until every note is parsed and a frame is painted) and the
  * frame times while panning with the wheel, at zoom 1 and zoomed out until every note is on screen.
+ * The zoom-1 pan runs twice, with the rich note previews (components/notes/note-previews.tsx) and
+ * with ?previews=0, to show what the DOM previews cost on the same machine at the same time.
  * Frame time = the gap between consecutive requestAnimationFrame callbacks while a wheel event is
  * sent every frame (vsync caps it at ~16.7 ms; longer gaps are dropped frames).
  */
@@ -109,6 +111,8 @@ async function main(): Promise<void> {
     const notes = await page.evaluate(() => (window.commonboard as unknown as { getNotes(): unknown[] }).getNotes().length);
 
     const renderTimes = () => page.evaluate(() => (window.commonboard as unknown as { getRenderTimes?(): number[] }).getRenderTimes?.() ?? []);
+    const previewCount = () => page.evaluate(() => document.querySelectorAll('[data-testid="note-preview"]').length);
+    const previewsAtOne = await previewCount();
     const atOne = await panFrames(page);
     const renderOne = await renderTimes();
     await page.keyboard.press('Shift+Digit1'); // zoom to fit: every note on screen
@@ -118,13 +122,22 @@ async function main(): Promise<void> {
     const renderFit = await renderTimes();
     if (process.env.SHOTS) await page.screenshot({ path: `${process.env.SHOTS}/notes-bench-fit.png` });
 
+    // the same pan with the rich previews off (?previews=0: canvas-painted plain text only)
+    const plain = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    url.searchParams.set('previews', '0');
+    await plain.goto(url.toString());
+    await plain.waitForFunction((n) => (window.commonboard?.getShapes().length ?? 0) >= n, NOTES, { timeout: 60_000, polling: 50 });
+    const atOnePlain = await panFrames(plain);
+    const renderPlain = await plain.evaluate(() => (window.commonboard as unknown as { getRenderTimes?(): number[] }).getRenderTimes?.() ?? []);
+
     const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
     const row = (label: string, gaps: number[], render: number[]) =>
       `| ${label} | ${gaps.length} | ${ms(pct(gaps, 50))} | ${ms(pct(gaps, 95))} | ${ms(Math.max(...gaps))} | ${gaps.filter((g) => g > 20).length} | ${ms(pct(render, 50))} / ${ms(pct(render, 95))} |`;
     console.log(`\n## ${notes} notes: open ${openMs} ms (navigation until all notes parsed and painted)`);
     console.log('| pan | frames | frame p50 ms | frame p95 ms | max ms | frames > 20 ms | canvas render p50 / p95 ms |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    console.log(row('zoom 1 (about 20 notes visible)', atOne, renderOne));
+    console.log(row(`zoom 1 (about 20 notes visible, ${previewsAtOne} rich previews)`, atOne, renderOne));
+    console.log(row('zoom 1, ?previews=0 (canvas plain text only)', atOnePlain, renderPlain));
     console.log(row(`zoom ${zoom.toFixed(2)} (all ${notes} visible)`, atFit, renderFit));
   } finally {
     await browser.close();

@@ -32,7 +32,8 @@ export function NotePreviews() {
 
   useEffect(() => {
     const el = layer.current;
-    if (!board || !el) return;
+    // ?previews=0 leaves every note to the canvas (benchmarks compare the two)
+    if (!board || !el || new URLSearchParams(window.location.search).get('previews') === '0') return;
     const cache = new ShapeCache();
     const html = new Map<string, string>();
     let loaded = false;
@@ -95,7 +96,8 @@ export function NotePreviews() {
 
   return (
     <div className="pointer-events-none absolute inset-0 overflow-hidden" aria-hidden>
-      <div ref={layer} className="absolute left-0 top-0 origin-top-left">
+      {/* its own compositor layer: a pan only moves it, the text is not re-rasterized */}
+      <div ref={layer} className="absolute left-0 top-0 origin-top-left will-change-transform">
         {previews.map((p) => (
           <NotePreview key={p.note.id} note={p.note} html={p.html} />
         ))}
