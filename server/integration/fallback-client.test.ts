@@ -25,7 +25,7 @@ export function offlineFirstClient(
   options: { policy?: ReconnectPolicy; WebSocketImpl?: InnerSocketClass; websocketRetryMs?: number } = {},
 ) {
   const doc = new Y.Doc();
-  const pending = new PendingChanges({ probeDelayMs: 20, probeIntervalMs: 100 });
+  const pending = new PendingChanges({ probeDelayMs: 20, probeIntervalMs: 100, groupWithinMs: 0 });
   const state = { transport: null as TransportKind | null };
   const policy = options.policy ?? new ReconnectPolicy({ baseMs: 100, capMs: 500 });
   const SyncSocket = createSyncSocketClass({
