@@ -10,7 +10,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { encodeFrameBatch, fromBase64 } from '../../lib/sync/frames';
 import { HttpFallbackSocket } from '../../lib/sync/http-fallback-socket';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig as load } from '../config';
 import { encodeSyncUpdate } from '../protocol/messages';
 import type { RunningServer } from '../start-server';
 import { connectClient, makeTempDir, startTestServer, testToken, waitFor, type TestClient } from '../testing/helpers';
@@ -22,6 +22,8 @@ let tmp2: ReturnType<typeof makeTempDir>;
 const cleanup: (() => void)[] = [];
 const APP_ORIGIN = 'http://app.example';
 
+// Next's types make NODE_ENV required on ProcessEnv; a plain record is what the server reads
+const loadConfig = (vars: Record<string, string>) => load(vars as NodeJS.ProcessEnv);
 const httpBase = (s: RunningServer) => `http://127.0.0.1:${s.port}`;
 
 /** A stock provider that talks to the server only through the HTTP fallback. */
