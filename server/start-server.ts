@@ -64,6 +64,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.redisUrl) {
       bus = new RedisBus(config.redisUrl, log, {
         message: (boardId, bytes) => cluster.receive(boardId, bytes),
+        serverMessage: (bytes) => cluster.receiveServers(bytes),
         reconnected: () => cluster.reconnected(),
         publishFailed: () => metrics.error('cluster_publish'),
       });

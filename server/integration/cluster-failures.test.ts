@@ -14,7 +14,9 @@ import { CloseCode } from '../../lib/protocol/close-codes';
 import { PostgresStorage } from '../persistence/postgres';
 import { encodeEnvelope } from '../scale/envelope';
 import { CHANNEL_PREFIX } from '../scale/redis-bus';
-import { connectClient, TEST_AUTH_SECRET, testToken, waitFor, type TestClient } from '../testing/helpers';
+import { encodeAwarenessMessage } from '../protocol/messages';
+import * as encoding from 'lib0/encoding';
+import { connectClient, rawClient, TEST_AUTH_SECRET, testToken, waitFor, type TestClient } from '../testing/helpers';
 import { createTestDatabase, describeWithServices, missingServices, startCluster, startOwnRedis, type Cluster, type OwnRedis } from './cluster-harness';
 
 const missing = await missingServices(['postgres', 'redis-server']);
@@ -130,6 +132,45 @@ describeWithServices('cluster failure modes', missing, () => {
     // the write fails: the board closes its sockets with 1011, and B never received the edit
     await waitFor(() => closes.includes(1011), { timeout: 20_000, what: '1011 close' });
     expect(b.doc.getMap('shapes').has('unsaved')).toBe(false);
+  });
+
+  it('presence: another server\'s client id cannot be taken over; a killed server\'s cursors go within seconds', { timeout: 90_000 }, async () => {
+    const { cluster: c } = await cluster(3);
+    const [s1, s2, s3] = c.servers;
+    const alice = client(s1.url, 'ids');
+    const bob = client(s3.url, 'ids');
+    await waitFor(() => alice.provider.synced && bob.provider.synced, { timeout: 20_000, what: 'synced' });
+    alice.provider.awareness.setLocalStateField('user', { name: 'alice' });
+    const aliceOnBob = () => (bob.provider.awareness.getStates().get(alice.doc.clientID) as { user?: { name?: string } } | undefined)?.user?.name;
+    await waitFor(() => aliceOnBob() === 'alice', { timeout: 20_000, what: 'bob sees alice' });
+
+    // once server 2 has the board and knows alice (a client of its own sees her) ...
+    const carol = client(s2.url, 'ids');
+    await waitFor(() => (carol.provider.awareness.getStates().get(alice.doc.clientID) as { user?: unknown } | undefined)?.user !== undefined, {
+      timeout: 20_000,
+      what: 'server 2 knows alice',
+    });
+    // ... mallory, on server 2, announces alice's client id with a newer clock
+    const mallory = rawClient(`${s2.url}/ids`);
+    cleanups.push(() => mallory.ws.close());
+    await mallory.opened;
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint(e, alice.doc.clientID);
+    encoding.writeVarUint(e, 1_000);
+    encoding.writeVarString(e, JSON.stringify({ user: { name: 'mallory' } }));
+    mallory.ws.send(encodeAwarenessMessage(encoding.toUint8Array(e)));
+    await waitFor(async () => (await metric(s2.port, /commonboard_errors_total\{kind="awareness_foreign"\} (\d+)/g)) > 0, {
+      timeout: 20_000,
+      what: 'server 2 refused the foreign id',
+    });
+    expect(aliceOnBob()).toBe('alice');
+
+    // alice's server dies: bob stops seeing her long before the 30 s presence timeout
+    const killedAt = Date.now();
+    await c.kill(0);
+    await waitFor(() => aliceOnBob() === undefined, { timeout: 30_000, what: 'alice gone on bob' });
+    expect(Date.now() - killedAt).toBeLessThan(20_000);
   });
 
   it('rotating a share link on one server closes its connections on the others', { timeout: 60_000 }, async () => {

@@ -6,8 +6,9 @@
  * Changes are collected in `dirty` and sent as ONE awareness message per tick (several clients
  * per message is allowed by the protocol; still one message per frame).
  *
- * Scale-out: states relayed from other servers are marked `remote`; they go to this server's
- * clients like any other, but only local ones are published back (no echo loops between servers).
+ * Scale-out: states relayed from other servers remember which server they came from; they go to
+ * this server's clients like any other, but only local ones are published back (no echo loops
+ * between servers), and they all go at once when that server is gone.
  */
 import * as encoding from 'lib0/encoding';
 import type { AwarenessEntry } from '../protocol/messages';
@@ -28,8 +29,8 @@ export class Presence {
   private readonly states = new Map<number, State>();
   /** Ids changed since the last takeDirty(). */
   private dirty = new Set<number>();
-  /** Ids whose current state (or removal) came from another server. */
-  private readonly remote = new Set<number>();
+  /** Ids whose current state (or removal) came from another server -> that server's id. */
+  private readonly remote = new Map<number, string>();
 
   get hasChanges(): boolean {
     return this.dirty.size > 0;
@@ -48,20 +49,34 @@ export class Presence {
   }
 
   /** Applies entries by y-protocols' rule; returns true if any was newer (and so must be relayed). */
-  apply(entries: readonly AwarenessEntry[], now: number, fromOtherServer = false): boolean {
+  apply(entries: readonly AwarenessEntry[], now: number, fromServer?: string): boolean {
     let changed = false;
     for (const { clientId, clock, json, isNull } of entries) {
+      // a client connected HERE is authoritative for its id; another server cannot overwrite it
+      if (fromServer !== undefined && this.states.has(clientId) && !this.remote.has(clientId)) continue;
       const current = this.clocks.get(clientId) ?? 0;
       if (!(current < clock || (current === clock && isNull && this.states.has(clientId)))) continue;
       if (isNull) this.states.delete(clientId);
       else this.states.set(clientId, { json, updatedAt: now });
       this.clocks.set(clientId, clock);
       this.dirty.add(clientId);
-      if (fromOtherServer) this.remote.add(clientId);
+      if (fromServer !== undefined) this.remote.set(clientId, fromServer);
       else this.remote.delete(clientId);
       changed = true;
     }
     return changed;
+  }
+
+  /** The server a live state was relayed from, or undefined if it is local or absent. */
+  originOf(clientId: number): string | undefined {
+    return this.states.has(clientId) ? this.remote.get(clientId) : undefined;
+  }
+
+  /** Removes every state relayed from `serverId` (that server is gone); true if any. */
+  removeFrom(serverId: string): boolean {
+    let removed = false;
+    for (const [id, origin] of this.remote) if (origin === serverId) removed = this.remove(id) || removed;
+    return removed;
   }
 
   /** Removes a state (connection gone, or timed out); true if there was one. */

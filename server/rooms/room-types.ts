@@ -15,6 +15,8 @@ export interface RoomReplication {
   committed(room: Room, firstSeq: number, updates: readonly Uint8Array[]): void;
   /** Presence of this server's clients changed (awareness update bytes). */
   presenceChanged(room: Room, update: Uint8Array): void;
+  /** False once the server has stopped sending heartbeats (crashed, cut off or shut down). */
+  serverAlive(serverId: string): boolean;
 }
 
 /** A connection as the room sees it; the transport implements it. */

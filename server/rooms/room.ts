@@ -29,6 +29,7 @@ import type { Storage, StoredBoard } from '../persistence/storage';
 import {
   decodeAwarenessUpdate,
   decodeMessage,
+  type AwarenessEntry,
   encodeAwarenessMessage,
   encodeSyncStep1,
   encodeSyncStep2,
@@ -135,16 +136,18 @@ export class Room implements Flushable {
         return;
       case 'awareness': {
         if (!this.peers.has(peer)) return; // left already: don't resurrect its presence
-        const result = this.awarenessGuard.filter(peer, msg.entries, (id) => this.presence.clock(id));
+        const entries = this.notHeldElsewhere(peer, msg.entries);
+        const result = this.awarenessGuard.filter(peer, entries, (id) => this.presence.clock(id));
         const metrics = this.policy.metrics;
         if (result.tooLarge) {
           metrics?.error('awareness_too_large');
           throw new MalformedMessageError('awareness state too large', CloseCode.TooLarge, 'awareness state too large');
         }
         if (result.rebound) metrics?.reconnected();
-        if (result.dropped > 0) {
+        const dropped = result.dropped + msg.entries.length - entries.length;
+        if (dropped > 0) {
           metrics?.error('awareness_foreign');
-          this.log.debug({ boardId: this.boardId, conn: peer.id, dropped: result.dropped }, 'foreign awareness entries dropped');
+          this.log.debug({ boardId: this.boardId, conn: peer.id, dropped }, 'foreign awareness entries dropped');
         }
         if (result.kept.length > 0 && this.presence.apply(result.kept, Date.now())) this.ticker.schedule(this);
         return;
@@ -320,8 +323,22 @@ export class Room implements Flushable {
     for (const peer of this.peers.keys()) peer.send(frame);
   }
 
+  /**
+   * Before a connection binds its client id: ids whose state a client of another LIVE server
+   * holds are not available (the guard only knows this server's connections). A client moving
+   * here from a server that died binds once that server is declared gone (cluster-sync.ts).
+   */
+  private notHeldElsewhere(peer: Peer, entries: AwarenessEntry[]): AwarenessEntry[] {
+    const replication = this.policy.replication;
+    if (!replication || this.awarenessGuard.ownerOf(peer) !== undefined) return entries;
+    return entries.filter((e) => {
+      const origin = this.presence.originOf(e.clientId);
+      return origin === undefined || !replication.serverAlive(origin);
+    });
+  }
+
   /** Presence relayed from another server: goes to the clients here with the next flush. */
-  applyRemotePresence(update: Uint8Array): void {
+  applyRemotePresence(update: Uint8Array, fromServer: string): void {
     let entries;
     try {
       entries = decodeAwarenessUpdate(update);
@@ -329,7 +346,12 @@ export class Room implements Flushable {
       this.log.warn({ err, boardId: this.boardId }, 'malformed presence from another server');
       return;
     }
-    if (this.presence.apply(entries, Date.now(), true)) this.ticker.schedule(this);
+    if (this.presence.apply(entries, Date.now(), fromServer)) this.ticker.schedule(this);
+  }
+
+  /** `serverId` is gone (crashed or shut down): its clients' presence goes too. */
+  dropServerPresence(serverId: string): void {
+    if (this.presence.removeFrom(serverId)) this.ticker.schedule(this);
   }
 
   /** Presence of this server's clients (answers another server that just loaded the board). */

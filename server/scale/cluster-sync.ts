@@ -13,6 +13,11 @@
  *   (at poll speed), and after a Redis restart nothing published meanwhile is lost.
  * - Presence goes over Redis only (not durable); a server that loads a board asks the others
  *   for their clients' presence.
+ * - Liveness: every server publishes a heartbeat every HEARTBEAT_MS on the servers' channel. A
+ *   server not heard from for DEAD_AFTER_MS — measured against our own heartbeats coming back,
+ *   so an outage of OUR Redis link declares no one dead — is gone: its clients' presence is
+ *   removed here at once (not after the 30 s presence timeout) and their client ids may be bound
+ *   again by connections here. A server shutting down says `leaving`.
  * Applying remote updates in seq order means their dependencies are always present: an update
  * can only depend on changes its author had received, which were committed with lower seqs.
  */
@@ -33,6 +38,9 @@ export interface ClusterOptions {
   gapGraceMs: number;
 }
 
+const HEARTBEAT_MS = 2_000;
+const DEAD_AFTER_MS = 6_500;
+
 /** Link rotations from other servers land here (closes connections opened with older links). */
 export type LinkRevoker = (boardId: string, kind: 'edit' | 'view', version: number) => void;
 
@@ -52,6 +60,11 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
   private pollTimer: NodeJS.Timeout | null = null;
   private polling = false;
   private revoke: LinkRevoker = () => {};
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** Other servers -> when we last heard anything from them (our clock). */
+  private readonly lastSeen = new Map<string, number>();
+  /** When our own last heartbeat came back through Redis. */
+  private selfSeen = 0;
 
   constructor(
     private readonly storage: SharedStorage,
@@ -66,6 +79,40 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
     this.revoke = revoke;
     this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs);
     this.pollTimer.unref();
+    if (bus) {
+      this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+      this.heartbeatTimer.unref();
+      this.heartbeat();
+    }
+  }
+
+  private heartbeat(): void {
+    this.bus?.publishToServers(encodeEnvelope({ kind: 'heartbeat', serverId: this.options.serverId, sentAt: Date.now() }));
+    for (const [serverId, seen] of this.lastSeen) {
+      if (this.selfSeen - seen > DEAD_AFTER_MS) this.serverGone(serverId, 'silent');
+    }
+  }
+
+  private serverGone(serverId: string, why: 'silent' | 'leaving'): void {
+    if (!this.lastSeen.delete(serverId)) return;
+    this.log.info({ serverId, why }, 'server gone; dropping its clients\' presence');
+    for (const state of this.boards.values()) state.room?.dropServerPresence(serverId);
+  }
+
+  serverAlive(serverId: string): boolean {
+    return this.lastSeen.has(serverId);
+  }
+
+  /** Bus: heartbeat or goodbye of a server (our own included: it proves our link works). */
+  receiveServers(bytes: Uint8Array): void {
+    const env = decodeEnvelope(bytes);
+    if (!env) return;
+    if (env.serverId === this.options.serverId) {
+      this.selfSeen = Date.now();
+      return;
+    }
+    if (env.kind === 'leaving') this.serverGone(env.serverId, 'leaving');
+    else this.lastSeen.set(env.serverId, Date.now());
   }
 
   /** Pending updates waiting for a hole to be filled, over all boards. */
@@ -139,6 +186,7 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
       return;
     }
     if (env.serverId === this.options.serverId) return; // our own publish
+    this.lastSeen.set(env.serverId, Date.now());
     const state = this.boards.get(boardId);
     if (!state) return; // unloaded meanwhile
     if (!state.room) state.early.push(env);
@@ -160,7 +208,7 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
         this.drain(boardId, state);
         return;
       case 'presence':
-        room.applyRemotePresence(env.update);
+        room.applyRemotePresence(env.update, env.serverId);
         return;
       case 'presence-query': {
         const mine = room.localPresence();
@@ -248,7 +296,10 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
     for (const [boardId, state] of this.boards) if (state.room) this.publish(boardId, { kind: 'presence-query' });
   }
 
+  /** Shutdown: tells the others at once (their clients' view of ours is cleared now, not in 6 s). */
   stop(): void {
+    this.bus?.publishToServers(encodeEnvelope({ kind: 'leaving', serverId: this.options.serverId, sentAt: Date.now() }));
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
     for (const s of this.boards.values()) if (s.gapTimer) clearTimeout(s.gapTimer);
   }

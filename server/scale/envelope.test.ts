@@ -7,6 +7,8 @@ describe('cluster envelope', () => {
     { kind: 'presence', serverId: 'server-two', sentAt: 1, update: new Uint8Array([1, 5, 1, 2, 110, 117, 108, 108]) },
     { kind: 'presence-query', serverId: 's3', sentAt: 2 },
     { kind: 'link-rotated', serverId: 's1', sentAt: 3, link: 'view', version: 7 },
+    { kind: 'heartbeat', serverId: 's2', sentAt: 4 },
+    { kind: 'leaving', serverId: 's2', sentAt: 5 },
   ];
 
   it('round-trips every kind', () => {

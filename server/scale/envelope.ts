@@ -5,6 +5,7 @@
  * - presence: `varUint8Array awarenessUpdate` (states of the sender's clients; not durable)
  * - presence-query: empty (a server just loaded the board: everyone answers with its presence)
  * - link-rotated: `varString kind • varUint version` (close connections opened with older links)
+ * - heartbeat, leaving: empty, on the servers' channel (liveness; see cluster-sync.ts)
  * Decoding is defensive even though only our servers publish: a bad message is dropped, not applied.
  */
 import * as decoding from 'lib0/decoding';
@@ -12,7 +13,7 @@ import * as encoding from 'lib0/encoding';
 import type { LinkKind } from '../persistence/storage';
 
 const VERSION = 1;
-const KINDS = ['updates', 'presence', 'presence-query', 'link-rotated'] as const;
+const KINDS = ['updates', 'presence', 'presence-query', 'link-rotated', 'heartbeat', 'leaving'] as const;
 
 interface Head {
   serverId: string;
@@ -25,6 +26,8 @@ export type Envelope = Head &
     | { kind: 'updates'; firstSeq: number; updates: Uint8Array[] }
     | { kind: 'presence'; update: Uint8Array }
     | { kind: 'presence-query' }
+    | { kind: 'heartbeat' }
+    | { kind: 'leaving' }
     | { kind: 'link-rotated'; link: LinkKind; version: number }
   );
 
@@ -44,6 +47,8 @@ export function encodeEnvelope(env: Envelope): Uint8Array {
       encoding.writeVarUint8Array(e, env.update);
       break;
     case 'presence-query':
+    case 'heartbeat':
+    case 'leaving':
       break;
     case 'link-rotated':
       encoding.writeVarString(e, env.link);
@@ -76,6 +81,8 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope | null {
         env = { ...head, kind, update: decoding.readVarUint8Array(d) };
         break;
       case 'presence-query':
+      case 'heartbeat':
+      case 'leaving':
         env = { ...head, kind };
         break;
       case 'link-rotated': {

@@ -16,9 +16,13 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 
 export const CHANNEL_PREFIX = 'commonboard:board:';
+/** Every server subscribes to this one: heartbeats and goodbyes. */
+export const SERVERS_CHANNEL = 'commonboard:servers';
 
 export interface BusEvents {
   message(boardId: string, bytes: Uint8Array): void;
+  /** A message on the servers' channel. */
+  serverMessage(bytes: Uint8Array): void;
   /** (Re)connected and resubscribed: anything published meanwhile was missed. */
   reconnected(): void;
   publishFailed(): void;
@@ -27,8 +31,8 @@ export interface BusEvents {
 export class RedisBus {
   private readonly pub: Redis;
   private readonly sub: Redis;
-  /** Channel -> number of holders (load/unload pairs). */
-  private readonly channels = new Map<string, number>();
+  /** Channel -> number of holders (load/unload pairs); the servers' channel is always held. */
+  private readonly channels = new Map<string, number>([[SERVERS_CHANNEL, 1]]);
   private closed = false;
 
   constructor(
@@ -49,6 +53,7 @@ export class RedisBus {
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       const name = channel.toString();
       if (name.startsWith(CHANNEL_PREFIX)) this.events.message(name.slice(CHANNEL_PREFIX.length), message);
+      else if (name === SERVERS_CHANNEL) this.events.serverMessage(message);
     });
     let wasDown = false;
     this.sub.on('ready', () => {
@@ -127,11 +132,19 @@ export class RedisBus {
   }
 
   publish(boardId: string, bytes: Uint8Array): void {
+    this.send(CHANNEL_PREFIX + boardId, bytes);
+  }
+
+  publishToServers(bytes: Uint8Array): void {
+    this.send(SERVERS_CHANNEL, bytes);
+  }
+
+  private send(channel: string, bytes: Uint8Array): void {
     if (this.pub.status !== 'ready') {
       this.events.publishFailed();
       return;
     }
-    this.pub.publish(CHANNEL_PREFIX + boardId, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).catch(() => this.events.publishFailed());
+    this.pub.publish(channel, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).catch(() => this.events.publishFailed());
   }
 
   async close(): Promise<void> {
