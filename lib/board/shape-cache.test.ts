@@ -76,4 +76,20 @@ describe('ShapeCache', () => {
     expect(cache.apply(board, [id])).toBe(true);
     expect(cache.get(id)?.w).toBe(1);
   });
+
+  it('takes a bulk sync (the initial load) in one full read, equal to a full read', () => {
+    const [a, b] = makePeers(2);
+    const cache = new ShapeCache();
+    cache.reset(b);
+    const stop = observeShapes(b, ({ ids }) => cache.apply(b, ids));
+    addShape(b, { type: 'rect', x: -50, y: -50, w: 10, h: 10, createdBy: 'b' }); // b's own shape survives the bulk read
+    a.doc.transact(() => {
+      for (let i = 0; i < 1500; i++) addShape(a, { type: 'rect', x: i * 20, y: 0, w: 10, h: 10, index: `a${String(i).padStart(4, '0')}1`, createdBy: 'a' });
+    });
+    syncAll([a, b]);
+    expect(cache.size).toBe(1501);
+    expect(cache.list()).toEqual(listShapes(b));
+    expect(cache.query({ x: 995, y: 0, w: 30, h: 10 }).map((s) => s.x)).toEqual([1000, 1020]);
+    stop();
+  });
 });

@@ -11,6 +11,8 @@ import { compareIndex } from './fractional-index';
 import { getShape, listShapes } from './read';
 import type { Shape } from './schema';
 
+const BULK_APPLY = 1000;
+
 export class ShapeCache {
   private byId = new Map<string, Shape>();
   private sorted: Shape[] = [];
@@ -57,6 +59,12 @@ export class ShapeCache {
 
   /** Re-reads the given ids; returns true if anything visible changed. */
   apply(board: Board, ids: Iterable<string>): boolean {
+    // the initial sync (or an import) touches most of the board: one full read is cheaper than
+    // re-indexing arrows per touched target
+    if (ids instanceof Set && ids.size >= BULK_APPLY && ids.size > this.byId.size) {
+      this.reset(board);
+      return true;
+    }
     let changed = false;
     const touched = new Set<string>();
     for (const id of ids) {
