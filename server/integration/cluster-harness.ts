@@ -242,9 +242,14 @@ export interface Cluster {
 /** N sync-server processes on one database and one Redis, each with its own (unused) DATA_DIR. */
 export async function startCluster(n: number, env: { DATABASE_URL: string; REDIS_URL: string } & Record<string, string>): Promise<Cluster> {
   const tmp = makeTempDir();
-  const servers = await Promise.all(
-    Array.from({ length: n }, (_, i) => spawnServer(tmp.dir, { SERVER_ID: `s${i + 1}`, ...env })),
-  );
+  const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => spawnServer(tmp.dir, { SERVER_ID: `s${i + 1}`, ...env })));
+  const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  if (servers.length < n) {
+    // leave no orphan behind when one of them fails to start
+    for (const s of servers) s.child.kill('SIGKILL');
+    tmp.remove();
+    throw (started.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason;
+  }
   const alive = (s: ChildServer) => s.child.exitCode === null && s.child.signalCode === null;
   return {
     servers,
