@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { connectClient, makeTempDir, spawnServer, waitFor, type TestClient } from '../../server/testing/helpers';
+import { connectClient, makeTempDir, spawnServer, waitFor, type ChildServer, type TestClient } from '../../server/testing/helpers';
 import { createTestDatabase, missingServices, startCluster, startOwnRedis } from '../../server/integration/cluster-harness';
 
 const EDITS = Number(process.env.BENCH_EDITS ?? 600);
@@ -81,9 +81,21 @@ async function main(): Promise<void> {
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`bench:cluster — ${EDITS} edits at ${RATE}/s, load average before: ${load}`);
 
+  const teardown: (() => unknown)[] = [];
   const db = await createTestDatabase();
-  const redis = await startOwnRedis();
-  const cluster = await startCluster(3, { DATABASE_URL: db.url, REDIS_URL: redis.url });
+  teardown.push(() => db.drop());
+  try {
+    const redis = await startOwnRedis();
+    teardown.push(() => redis.stop());
+    const cluster = await startCluster(3, { DATABASE_URL: db.url, REDIS_URL: redis.url });
+    teardown.push(() => cluster.stop());
+    await measure(cluster.servers, load);
+  } finally {
+    for (const fn of teardown.reverse()) await fn();
+  }
+}
+
+async function measure([s1, s2, s3]: ChildServer[], loadBefore: string): Promise<void> {
   const sqliteDir = makeTempDir();
   const sqlite = await spawnServer(sqliteDir.dir).catch(() => null);
   const clients: TestClient[] = [];
@@ -93,7 +105,6 @@ async function main(): Promise<void> {
     return c;
   };
   try {
-    const [s1, s2, s3] = cluster.servers;
     const cl = await run(client(s1.url, 'bench'), [client(s1.url, 'bench'), client(s2.url, 'bench'), client(s3.url, 'bench')]);
     const same = stats(cl[0]);
     const cross = stats([...cl[1], ...cl[2]]);
@@ -122,7 +133,7 @@ async function main(): Promise<void> {
     mkdirSync('reports', { recursive: true });
     writeFileSync(
       'reports/bench-cluster.json',
-      JSON.stringify({ edits: EDITS, rate: RATE, loadBefore: load, loadAfter: loadavg(), sameServer: same, crossServer: cross, singleSqlite: single }, null, 2),
+      JSON.stringify({ edits: EDITS, rate: RATE, loadBefore, loadAfter: loadavg(), sameServer: same, crossServer: cross, singleSqlite: single }, null, 2),
     );
   } finally {
     for (const c of clients) c.destroy();
@@ -131,9 +142,6 @@ async function main(): Promise<void> {
       await sqlite.exited;
     }
     sqliteDir.remove();
-    await cluster.stop();
-    await redis.stop();
-    await db.drop();
   }
 }
 
