@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     }
     await browser.close();
     provider.destroy();
+    doc.destroy(); // its awareness interval would keep the process alive
   } finally {
     stack.stop();
   }

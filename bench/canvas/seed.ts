@@ -91,4 +91,7 @@ export async function seedBoard(sync: string, boardId: string, tokens: [string, 
   }
   reader.destroy();
   writer.destroy();
+  // each doc's awareness keeps an interval until the doc is destroyed: the bench would never exit
+  check.destroy();
+  doc.destroy();
 }
