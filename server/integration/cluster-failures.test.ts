@@ -5,7 +5,6 @@
  * be read back from Postgres), and a share link rotated on one server closing connections that
  * were opened with it on another.
  */
-import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -42,13 +41,14 @@ function client(url: string, boardId: string, token?: string): TestClient {
   return c;
 }
 
-/** `redis-cli CLIENT KILL TYPE pubsub`: cuts every subscriber connection, as a network blip would. */
-function killSubscribers(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const cli = spawn('redis-cli', ['-p', String(port), 'CLIENT', 'KILL', 'TYPE', 'pubsub'], { stdio: 'ignore' });
-    cli.once('error', reject);
-    cli.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`redis-cli exited ${code}`))));
-  });
+/** `CLIENT KILL TYPE pubsub`: cuts every subscriber connection, as a network blip would. */
+async function killSubscribers(url: string): Promise<void> {
+  const admin = new Redis(url);
+  try {
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+  } finally {
+    await admin.quit();
+  }
 }
 
 async function metric(port: number, pattern: RegExp): Promise<number> {
@@ -73,7 +73,7 @@ describeWithServices('cluster failure modes', missing, () => {
     })();
     await waitFor(() => n >= 50, { timeout: 20_000, what: 'editing' });
     for (let i = 0; i < 3; i++) {
-      await killSubscribers(redis.port);
+      await killSubscribers(redis.url);
       await new Promise((r) => setTimeout(r, 30)); // keep editing while the subscribers reconnect
     }
     await waitFor(() => n >= 300, { timeout: 20_000, what: 'editing after the blips' });
