@@ -9,11 +9,12 @@
 import { deleteShapes, type Shape, type ShapeId } from '@/lib/board';
 import { hitShape, shapesInRect } from '@/lib/board/hit-test';
 import type { Guide } from '@/lib/geometry/snap';
+import { shapesBox } from '@/lib/io/snapshot';
 import { panBy, screenToBoard, zoomAt, type Point } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { useNoteStore } from '../notes/note-store';
 import { bindingAt, createFromDrag, createText, flushCreating, isBoxTool, PenStroke, setText, type Creating } from './creating';
-import { boundsOf, editableSelection, selectedShapes, type Editor } from './editor';
+import { editableSelection, selectedShapes, type Editor } from './editor';
 import { useEditorStore } from './editor-store';
 import type { Draft } from './renderer';
 import { editedLine, handleAt, selectionFrame } from './selection-frame';
@@ -168,7 +169,7 @@ export class Interaction {
     const ids = editableSelection(this.editor);
     if (ids.length === 0) return;
     const moving = ids.map((id) => this.editor.cache.get(id)).filter((s): s is Shape => s !== undefined);
-    const box = moving.length === 1 ? snapBox(moving[0], this.editor) : boundsOf(this.editor, moving);
+    const box = shapesBox(moving.map((m) => snapBox(m, this.editor)));
     this.begin({ kind: 'translating', ...drag, shift: false, start: p, applied: p, ids, box, snapper: new Snapper(this.editor, new Set(ids)) });
   }
 
