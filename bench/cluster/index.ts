@@ -13,6 +13,9 @@ import { loadavg } from 'node:os';
 import { connectClient, makeTempDir, spawnServer, waitFor, type ChildServer, type TestClient } from '../../server/testing/helpers';
 import { createTestDatabase, missingServices, startCluster, startOwnRedis } from '../../server/integration/cluster-harness';
 
+/** This file's redis-server ports (see startOwnRedis). */
+const OWN_REDIS_PORTS = { first: 6397, last: 6399 };
+
 const EDITS = Number(process.env.BENCH_EDITS ?? 600);
 const RATE = Number(process.env.BENCH_RATE ?? 60);
 const WARMUP = 30;
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
   const db = await createTestDatabase();
   teardown.push(() => db.drop());
   try {
-    const redis = await startOwnRedis();
+    const redis = await startOwnRedis(OWN_REDIS_PORTS);
     teardown.push(() => redis.stop());
     const cluster = await startCluster(3, { DATABASE_URL: db.url, REDIS_URL: redis.url });
     teardown.push(() => cluster.stop());

@@ -18,6 +18,9 @@ import * as encoding from 'lib0/encoding';
 import { connectClient, rawClient, TEST_AUTH_SECRET, testToken, waitFor, type TestClient } from '../testing/helpers';
 import { createTestDatabase, describeWithServices, missingServices, startCluster, startOwnRedis, type Cluster, type OwnRedis } from './cluster-harness';
 
+/** This file's redis-server ports (see startOwnRedis). */
+const OWN_REDIS_PORTS = { first: 6393, last: 6396 };
+
 const missing = await missingServices(['postgres', 'redis-server']);
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -28,7 +31,7 @@ afterEach(async () => {
 async function cluster(n: number, env: Record<string, string> = {}): Promise<{ cluster: Cluster; redis: OwnRedis; databaseUrl: string; dropDatabase: () => Promise<void> }> {
   const db = await createTestDatabase();
   cleanups.push(() => db.drop());
-  const redis = await startOwnRedis();
+  const redis = await startOwnRedis(OWN_REDIS_PORTS);
   cleanups.push(() => redis.stop());
   const c = await startCluster(n, { DATABASE_URL: db.url, REDIS_URL: redis.url, ...env });
   cleanups.push(() => c.stop());
@@ -171,6 +174,29 @@ describeWithServices('cluster failure modes', missing, () => {
     await c.kill(0);
     await waitFor(() => aliceOnBob() === undefined, { timeout: 30_000, what: 'alice gone on bob' });
     expect(Date.now() - killedAt).toBeLessThan(20_000);
+  });
+
+  it('starts while Redis is down (not ready, edits still stored) and becomes ready when it comes up', { timeout: 60_000 }, async () => {
+    const db = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    const redis = await startOwnRedis(OWN_REDIS_PORTS);
+    cleanups.push(() => redis.stop());
+    await redis.kill();
+    const c = await startCluster(2, { DATABASE_URL: db.url, REDIS_URL: redis.url, CLUSTER_POLL_MS: '300' });
+    cleanups.push(() => c.stop());
+    const ready = async (port: number) => (await fetch(`http://127.0.0.1:${port}/readyz`)).status;
+    expect(await ready(c.servers[0].port)).toBe(503);
+    const [a, b] = c.servers.map((s) => client(s.url, 'late-redis'));
+    await waitFor(() => a.provider.synced && b.provider.synced, { timeout: 20_000, what: 'synced without Redis' });
+    a.doc.getMap('shapes').set('before-redis', 1);
+    await waitFor(() => b.doc.getMap('shapes').has('before-redis'), { timeout: 20_000, what: 'relayed through Postgres' });
+    await redis.restart();
+    await waitFor(async () => (await ready(c.servers[0].port)) === 200 && (await ready(c.servers[1].port)) === 200, {
+      timeout: 30_000,
+      what: 'ready once Redis is up',
+    });
+    b.doc.getMap('shapes').set('after-redis', 2);
+    await waitFor(() => a.doc.getMap('shapes').has('after-redis'), { timeout: 20_000, what: 'relayed' });
   });
 
   it('rotating a share link on one server closes its connections on the others', { timeout: 60_000 }, async () => {

@@ -18,6 +18,9 @@ import {
   type OwnRedis,
 } from './cluster-harness';
 
+/** This file's redis-server ports (see startOwnRedis). */
+const OWN_REDIS_PORTS = { first: 6390, last: 6392 };
+
 const missing = await missingServices(['postgres', 'redis-server']);
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -29,7 +32,7 @@ afterEach(async () => {
 async function cluster3(env: Record<string, string> = {}): Promise<{ cluster: Cluster; redis: OwnRedis; databaseUrl: string }> {
   const db = await createTestDatabase();
   cleanups.push(() => db.drop());
-  const redis = await startOwnRedis();
+  const redis = await startOwnRedis(OWN_REDIS_PORTS);
   cleanups.push(() => redis.stop());
   const cluster = await startCluster(3, { DATABASE_URL: db.url, REDIS_URL: redis.url, CLUSTER_POLL_MS: '500', ...env });
   cleanups.push(() => cluster.stop());
