@@ -27,6 +27,10 @@ export type UiState = {
   reset: () => void;
 };
 
+function sameIds(a: readonly ShapeId[], b: readonly ShapeId[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
 export const useUiStore = create<UiState>((set) => ({
   tool: 'select',
   camera: IDENTITY_CAMERA,
@@ -37,6 +41,7 @@ export const useUiStore = create<UiState>((set) => ({
   toggleGrid: () => set((s) => ({ grid: !s.grid })),
   setTool: (tool) => set({ tool }),
   setCamera: (camera) => set({ camera }),
-  select: (ids) => set({ selection: ids }),
+  // the same ids again is no change: subscribers (presence publishing, redraws) are not woken
+  select: (ids) => set((s) => (sameIds(s.selection, ids) ? s : { selection: ids })),
   reset: () => set({ tool: 'select', camera: IDENTITY_CAMERA, selection: [] }),
 }));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { ShapeId } from '../board/schema';
 import { boardToScreen, IDENTITY_CAMERA, MAX_ZOOM, panBy, screenToBoard, zoomAt } from './camera';
 import { addRecent, parseRecent } from './recent-boards';
 import { defaultSyncUrl, parseSyncUrl } from './sync-url';
+import { useUiStore } from './ui-store';
 
 describe('camera', () => {
   it('identity camera maps screen to board one to one', () => {
@@ -70,5 +72,23 @@ describe('sync URL', () => {
     expect(defaultSyncUrl({ protocol: 'http:', hostname: 'localhost' })).toBe('ws://localhost:1234');
     expect(defaultSyncUrl({ protocol: 'https:', hostname: 'board.example' })).toBe('wss://board.example:1234');
     expect(defaultSyncUrl({ protocol: 'http:', hostname: '::1' })).toBe('ws://[::1]:1234');
+  });
+});
+
+describe('ui store', () => {
+  it('selecting the same ids again wakes no subscriber', () => {
+    const [a, b] = ['a', 'b'] as ShapeId[];
+    const changes: unknown[] = [];
+    const stop = useUiStore.subscribe((s, prev) => {
+      if (s.selection !== prev.selection) changes.push(s.selection);
+    });
+    useUiStore.getState().select([a, b]);
+    useUiStore.getState().select([a, b]);
+    useUiStore.getState().select([b, a]);
+    stop();
+    expect(changes).toEqual([
+      [a, b],
+      [b, a],
+    ]);
   });
 });
