@@ -3,8 +3,8 @@
  * a two-item list each), written by a scripted y-websocket peer, opened in headless Chromium.
  * Prints the open time (navigation until every note is parsed and a frame is painted) and the
  * frame times while panning with the wheel, at zoom 1 and zoomed out until every note is on screen.
- * The zoom-1 pan runs twice, with the rich note previews (components/notes/note-previews.tsx) and
- * with ?previews=0, to show what the DOM previews cost on the same machine at the same time.
+ * The zoom-1 pan runs with the rich note previews (components/notes/note-previews.tsx) and with
+ * ?previews=0, alternating twice, to show what the DOM previews cost on the same machine at the same time.
  * Frame time = the gap between consecutive requestAnimationFrame callbacks while a wheel event is
  * sent every frame (vsync caps it at ~16.7 ms; longer gaps are dropped frames).
  */
@@ -110,25 +110,31 @@ async function main(): Promise<void> {
     const openMs = Date.now() - opened;
     const notes = await page.evaluate(() => (window.commonboard as unknown as { getNotes(): unknown[] }).getNotes().length);
 
-    const renderTimes = () => page.evaluate(() => (window.commonboard as unknown as { getRenderTimes?(): number[] }).getRenderTimes?.() ?? []);
-    const previewCount = () => page.evaluate(() => document.querySelectorAll('[data-testid="note-preview"]').length);
-    const previewsAtOne = await previewCount();
-    const atOne = await panFrames(page);
-    const renderOne = await renderTimes();
-    await page.keyboard.press('Shift+Digit1'); // zoom to fit: every note on screen
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const zoom = await page.evaluate(() => window.commonboard!.getCamera().zoom);
-    const atFit = await panFrames(page);
-    const renderFit = await renderTimes();
-    if (process.env.SHOTS) await page.screenshot({ path: `${process.env.SHOTS}/notes-bench-fit.png` });
+    const renderTimes = (pg: Page) => pg.evaluate(() => (window.commonboard as unknown as { getRenderTimes?(): number[] }).getRenderTimes?.() ?? []);
+    const previewsAtOne = await page.evaluate(() => document.querySelectorAll('[data-testid="note-preview"]').length);
 
-    // the same pan with the rich previews off (?previews=0: canvas-painted plain text only)
+    // the same board with the rich previews off (?previews=0: canvas-painted plain text only); the two
+    // pans at zoom 1 alternate, twice, so load from other processes falls on both alike
     const plain = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     url.searchParams.set('previews', '0');
     await plain.goto(url.toString());
     await plain.waitForFunction((n) => (window.commonboard?.getShapes().length ?? 0) >= n, NOTES, { timeout: 60_000, polling: 50 });
-    const atOnePlain = await panFrames(plain);
-    const renderPlain = await plain.evaluate(() => (window.commonboard as unknown as { getRenderTimes?(): number[] }).getRenderTimes?.() ?? []);
+    const atOne: number[] = [];
+    const atOnePlain: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      atOne.push(...(await panFrames(page)));
+      atOnePlain.push(...(await panFrames(plain)));
+    }
+    const renderOne = await renderTimes(page);
+    const renderPlain = await renderTimes(plain);
+    await plain.close();
+
+    await page.keyboard.press('Shift+Digit1'); // zoom to fit: every note on screen
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const zoom = await page.evaluate(() => window.commonboard!.getCamera().zoom);
+    const atFit = await panFrames(page);
+    const renderFit = await renderTimes(page);
+    if (process.env.SHOTS) await page.screenshot({ path: `${process.env.SHOTS}/notes-bench-fit.png` });
 
     const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
     const row = (label: string, gaps: number[], render: number[]) =>

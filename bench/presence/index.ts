@@ -3,6 +3,7 @@
  *   1. Sender: awareness frames and bytes per second sent by one user moving the mouse continuously.
  *   2. Smoothness: per-frame jumps of that user's cursor as drawn by a viewer with interpolation and
  *      by one with ?interpolate=0.
+ *   2b. Follow: per-frame camera jumps of two followers (interpolated and not) while the leader pans.
  *   3. Load: frame intervals of a viewer while 50 scripted peers (real y-websocket clients) move
  *      their cursors at 10 Hz, against the same viewer with nobody else on the board.
  * Options: --seconds=N (measuring window, default 5), --peers=N (default 50), --screenshots=DIR.
@@ -54,6 +55,28 @@ const startSamplingScript = (name: string) => `(() => {
   };
   requestAnimationFrame(tick);
 })()`;
+
+/** Records every animation frame's camera (screen px = board units × zoom). */
+const START_CAMERA_SAMPLING = `(() => {
+  window.__cams = []; window.__stopCams = false;
+  const tick = (t) => {
+    if (window.__stopCams) return;
+    const c = window.commonboard.getCamera();
+    window.__cams.push([t, c.x * c.zoom, c.y * c.zoom]);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})()`;
+
+async function panWithWheel(page: Page, ms: number): Promise<void> {
+  await page.mouse.move(640, 420);
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    const dir = Math.floor((Date.now() - start) / 1500) % 2 === 0 ? 1 : -1; // back and forth
+    await page.mouse.wheel(8 * dir, 4 * dir); // ~500 px/s
+    await new Promise((r) => setTimeout(r, 16));
+  }
+}
 
 async function openPage(browser: Browser, web: string, board: BenchBoard, name: string, extra = ''): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -178,6 +201,23 @@ async function main(): Promise<void> {
     console.log('| --- | ---: | ---: | ---: | ---: |');
     console.log(`| interpolated | ${js.frames} | ${f1(js.max)} | ${f1(js.p95)} | ${f1(js.movingShare * 100)} % |`);
     console.log(`| ?interpolate=0 | ${jr.frames} | ${f1(jr.max)} | ${f1(jr.p95)} | ${f1(jr.movingShare * 100)} % |`);
+
+    // 2b: follow mode: Bob and Carol follow Alice while she pans; their cameras per frame
+    console.error('measuring follow mode …');
+    for (const follower of [smooth, raw]) await follower.locator('[data-testid="person"][data-user="Alice"]').click();
+    const panning = panWithWheel(alice, WARMUP_MS + SECONDS * 1000);
+    panning.catch(() => {}); // awaited below
+    await new Promise((r) => setTimeout(r, WARMUP_MS));
+    await Promise.all([smooth.evaluate(START_CAMERA_SAMPLING), raw.evaluate(START_CAMERA_SAMPLING)]);
+    await panning;
+    const stopCams = (pg: Page) => pg.evaluate('(() => { window.__stopCams = true; return window.__cams; })()') as Promise<Sample[]>;
+    const [cs, cr] = [jumps(await stopCams(smooth)), jumps(await stopCams(raw))];
+    console.log(`\n## Follower camera per frame (leader pans ~500 px/s)`);
+    console.log('| follower | frames | largest jump px | p95 jump px | frames where it moved |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    console.log(`| interpolated | ${cs.frames} | ${f1(cs.max)} | ${f1(cs.p95)} | ${f1(cs.movingShare * 100)} % |`);
+    console.log(`| ?interpolate=0 | ${cr.frames} | ${f1(cr.max)} | ${f1(cr.p95)} | ${f1(cr.movingShare * 100)} % |`);
+    for (const follower of [smooth, raw]) await follower.getByTestId('stop-following').click();
 
     // 3: frame intervals with 50 peers
     console.error(`measuring frame intervals, then with ${PEERS} scripted peers …`);

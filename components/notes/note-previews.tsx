@@ -39,6 +39,8 @@ export function NotePreviews() {
     let loaded = false;
     let frame = 0;
     let current: Preview[] = [];
+    // from the ResizeObserver: reading clientWidth per frame would force a layout while panning
+    let size = { width: el.parentElement?.clientWidth ?? 0, height: el.parentElement?.clientHeight ?? 0 };
 
     const place = (camera: Camera) => {
       el.style.transform = `scale(${camera.zoom}) translate(${camera.x}px, ${camera.y}px)`;
@@ -51,8 +53,7 @@ export function NotePreviews() {
       }
       const camera = useUiStore.getState().camera;
       place(camera);
-      const parent = el.parentElement;
-      const box = { x: -camera.x, y: -camera.y, w: (parent?.clientWidth ?? 0) / camera.zoom, h: (parent?.clientHeight ?? 0) / camera.zoom };
+      const box = { x: -camera.x, y: -camera.y, w: size.width / camera.zoom, h: size.height / camera.zoom };
       const visible = cache.query(box).map((s) => ({ id: s.id, type: s.type, fontSize: s.style.fontSize, bounds: shapeBounds(s, cache.lookup) }));
       const next: Preview[] = [];
       for (const id of pickPreviews(visible, camera.zoom, useNoteStore.getState().editing)) {
@@ -82,7 +83,10 @@ export function NotePreviews() {
       schedule();
     });
     const stopNotes = useNoteStore.subscribe(schedule);
-    const resize = new ResizeObserver(schedule);
+    const resize = new ResizeObserver(([entry]) => {
+      size = { width: entry.contentRect.width, height: entry.contentRect.height };
+      schedule();
+    });
     if (el.parentElement) resize.observe(el.parentElement);
     return () => {
       cancelAnimationFrame(frame);
