@@ -1,7 +1,8 @@
 /**
  * Notes take part in everything shapes do, rich content included: copy in one tab and paste into
  * another board in another browser context (system clipboard), duplicate, delete and undo, and
- * export (the JSON file round-trips the formatting; SVG and PNG carry the note's text).
+ * export (the JSON file round-trips the formatting, a hostile file loses everything executable; SVG and
+ * PNG carry the note's text).
  */
 import { readFileSync } from 'node:fs';
 import { clickAt, selection } from './canvas-helpers';
@@ -61,6 +62,52 @@ test('export: JSON round trip keeps the formatting; SVG and PNG carry the note t
   await bob.page.getByTestId('import-json').setInputFiles(file);
   await expect(bob.page.getByTestId('import-result')).toContainText('Imported 1 shape');
   await expect.poll(async () => (await notes(bob)).map((n) => n.html)).toEqual([expect.stringMatching(RICH_HTML)]);
+
+  // a hostile file: unknown nodes, event-handler attributes and a javascript: link are dropped on import
+  const dialogs: string[] = [];
+  bob.page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const evil = {
+    ...json,
+    shapes: [
+      {
+        ...exported,
+        content: [
+          { type: 'script', content: [{ type: 'text', text: 'window.__pwned = "script"' }] },
+          {
+            type: 'paragraph',
+            attrs: { onclick: 'window.__pwned = "attr"' },
+            content: [
+              { type: 'text', text: 'click me', marks: [{ type: 'link', attrs: { href: 'javascript:window.__pwned="link"' } }] },
+              { type: 'text', text: ' <img src=x onerror="window.__pwned=1">' },
+            ],
+          },
+          { type: 'image', attrs: { src: 'x', onerror: 'window.__pwned = "img"' } },
+        ],
+      },
+    ],
+  };
+  await bob.page.getByTestId('import-json').setInputFiles({ name: 'evil.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(evil)) });
+  await expect.poll(async () => (await notes(bob)).length).toBe(2);
+  const hostile = (await notes(bob)).find((n) => !RICH_HTML.test(n.html))!;
+  // (the texts survive, escaped: "&lt;img" is text, not a tag)
+  expect(hostile.html).not.toMatch(/<script|<img|href="javascript|<[^>]*\son\w+=/i);
+  expect(hostile.text).toContain('click me <img src=x onerror=');
+  // its preview and its editor hold nothing executable either
+  const shape = (await bob.shapes()).find((s) => s.id === hostile.id)!;
+  const previewEl = bob.page.locator(`[data-testid="note-preview"][data-note="${hostile.id}"]`);
+  await expect(previewEl).toContainText('click me');
+  expect(await previewEl.locator('script, img, [onclick], a[href^="javascript" i]').count()).toBe(0);
+  const cam = await bob.page.evaluate(() => window.commonboard!.getCamera());
+  await bob.canvas.dblclick({ position: { x: (shape.x + 30 + cam.x) * cam.zoom, y: (shape.y + shape.h - 20 + cam.y) * cam.zoom } });
+  const bobEditor = bob.page.getByTestId('note-editor');
+  await expect(bobEditor).toContainText('click me');
+  await bobEditor.getByText('click me').click();
+  expect(await bobEditor.locator('script, img, [onclick], a[href^="javascript" i]').count()).toBe(0);
+  expect(await bob.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  expect(dialogs).toEqual([]);
 
   // SVG: the note's text is in the file
   await clickAt(alice, { x: 410, y: 330 });

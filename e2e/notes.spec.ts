@@ -182,6 +182,21 @@ test('hostile note content from a peer never executes', async ({ openUsers, boar
 
     expect(await alice.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
+
+    // A structure no editor schema accepts (bare text at the top of a note) must not take the board
+    // down when someone opens that note: the editor closes, the board and its test API stay.
+    await alice.page.keyboard.press('Escape');
+    const broken = addShape(board, { type: 'note', x: 500, y: 100, w: 200, h: 160, createdBy: 'Mallory' });
+    getNoteFragment(board, broken)!.insert(0, [new Y.XmlText('bare text')]);
+    await expect.poll(async () => (await notes(alice)).find((n) => n.id === broken)?.text).toBe('bare text');
+    const logged: string[] = [];
+    alice.page.on('console', (m) => logged.push(m.text()));
+    await alice.canvas.dblclick({ position: { x: 600, y: 180 } });
+    // it did open, failed, and closed (components/notes/note-editor-boundary.tsx)
+    await expect.poll(() => logged.some((l) => l.includes('note editor failed'))).toBe(true);
+    await expect.poll(() => editingNote(alice)).toBeNull();
+    await expect(alice.canvas).toBeVisible();
+    expect(await alice.page.evaluate(() => window.commonboard!.getStatus())).toBe('connected');
   } finally {
     provider.destroy();
     doc.destroy();

@@ -12,6 +12,7 @@ import { listShapes, type Board, type ShapeId } from '@/lib/board';
 import { screenToBoard } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { getProvider, updateLocalPresence, useBoardSession } from '../board/board-session';
+import { NoteEditorBoundary } from './note-editor-boundary';
 import { useNoteStore } from './note-store';
 import { useNoteShape } from './use-note-shape';
 
@@ -93,5 +94,9 @@ export function NoteLayer() {
 
   const provider = getProvider();
   if (!board || !note || !provider || !editable) return null;
-  return <NoteEditor key={note.id} board={board} note={note} provider={provider} user={user} onClose={close} />;
+  return (
+    <NoteEditorBoundary key={note.id} onError={close}>
+      <NoteEditor board={board} note={note} provider={provider} user={user} onClose={close} />
+    </NoteEditorBoundary>
+  );
 }

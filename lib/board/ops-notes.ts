@@ -6,7 +6,7 @@
  * `name--hash` key, which is why the suffix is cut off when reading.
  */
 import * as Y from 'yjs';
-import { sanitizeNoteTree, type NoteMark, type NoteNode } from '../notes/note-schema';
+import { fitNoteSchema, sanitizeNoteTree, type NoteMark, type NoteNode } from '../notes/note-schema';
 import { LOCAL, type Board, type Origin } from './board';
 import { getNoteFragment } from './ops';
 import type { ShapeId } from './schema';
@@ -81,7 +81,7 @@ function build(nodes: readonly NoteNode[]): (Y.XmlElement | Y.XmlText)[] {
 export function setNoteTree(board: Board, id: ShapeId | string, nodes: readonly unknown[], origin: Origin = LOCAL): boolean {
   const fragment = getNoteFragment(board, id);
   if (!fragment) return false;
-  const clean = sanitizeNoteTree(nodes);
+  const clean = fitNoteSchema(sanitizeNoteTree(nodes)); // and shaped so the editor can open it
   board.doc.transact(() => {
     if (fragment.length > 0) fragment.delete(0, fragment.length);
     fragment.insert(0, build(clean));

@@ -123,3 +123,71 @@ export function noteTreeText(nodes: readonly NoteNode[]): string {
   nodes.forEach(block);
   return lines.join('\n');
 }
+
+const INLINE_PARENTS = new Set(['paragraph', 'heading', 'codeBlock']);
+const LIST_ITEM: Record<string, string> = { bulletList: 'listItem', orderedList: 'listItem', taskList: 'taskItem' };
+const paragraph = (content: NoteNode[]): NoteElement => ({ type: 'paragraph', attrs: {}, content });
+
+/** The inline content of a node, however deep: what is left of a block where only text may go. */
+function inlineOf(n: NoteNode): NoteNode[] {
+  if (isNoteText(n) || n.type === 'hardBreak') return [n];
+  return n.content.flatMap(inlineOf);
+}
+
+function fitInline(nodes: readonly NoteNode[], parent: string): NoteNode[] {
+  const inline = nodes.flatMap(inlineOf);
+  // a code block holds plain text: no marks, no breaks
+  return parent === 'codeBlock' ? inline.flatMap((n) => (isNoteText(n) ? [{ ...n, marks: [] }] : [])) : inline;
+}
+
+/** Block content: runs of inline nodes go into paragraphs, stray list items give up their blocks. */
+function fitBlocks(nodes: readonly NoteNode[]): NoteNode[] {
+  const out: NoteNode[] = [];
+  let run: NoteNode[] = [];
+  const flush = () => {
+    if (run.length > 0) out.push(paragraph(run));
+    run = [];
+  };
+  for (const n of nodes) {
+    if (isNoteText(n) || n.type === 'hardBreak') {
+      run.push(n);
+      continue;
+    }
+    flush();
+    if (n.type === 'listItem' || n.type === 'taskItem') out.push(...fitBlocks(n.content));
+    else out.push(fitElement(n));
+  }
+  flush();
+  return out;
+}
+
+/** A list item's content: blocks, starting with a paragraph. */
+function fitItem(type: string, attrs: Record<string, unknown>, content: readonly NoteNode[]): NoteElement {
+  const blocks = fitBlocks(content);
+  if (blocks.length === 0 || isNoteText(blocks[0]) || blocks[0].type !== 'paragraph') blocks.unshift(paragraph([]));
+  return { type, attrs: type === 'taskItem' ? { checked: attrs.checked === true } : {}, content: blocks };
+}
+
+function fitElement(n: NoteElement): NoteElement {
+  if (INLINE_PARENTS.has(n.type)) return { ...n, content: fitInline(n.content, n.type) };
+  const item = LIST_ITEM[n.type];
+  if (item) {
+    const items = n.content.map((c) => (!isNoteText(c) && (c.type === 'listItem' || c.type === 'taskItem') ? fitItem(item, c.attrs, c.content) : fitItem(item, {}, [c])));
+    return { ...n, content: items.length > 0 ? items : [fitItem(item, {}, [])] };
+  }
+  if (n.type === 'blockquote') {
+    const blocks = fitBlocks(n.content);
+    return { ...n, content: blocks.length > 0 ? blocks : [paragraph([])] };
+  }
+  return { ...n, content: [] }; // horizontalRule (hardBreak is inline and never gets here)
+}
+
+/**
+ * Reshapes a sanitized tree to what the editor's schema accepts (a document of blocks; text only in
+ * paragraphs, headings and code blocks; lists of items that start with a paragraph), so content
+ * written from an import or a paste always opens in the editor. The sanitizer alone keeps the text
+ * of an unwrapped tag where the tag was, which may be a bare text at the top of the note.
+ */
+export function fitNoteSchema(nodes: readonly NoteNode[]): NoteNode[] {
+  return fitBlocks(nodes);
+}
