@@ -23,7 +23,11 @@ export interface RoomReplication {
 export interface Peer {
   readonly id: string;
   readonly closed: boolean;
-  send(frame: Uint8Array): void;
+  /**
+   * `reply`: the frame answers the peer's own request (sync step 2), so its size is not counted
+   * as the peer falling behind (a big board's step 2 alone can exceed the backlog bound).
+   */
+  send(frame: Uint8Array, reply?: boolean): void;
   close(code: number, reason: string): void;
 }
 

@@ -32,12 +32,12 @@ import {
   type AwarenessEntry,
   encodeAwarenessMessage,
   encodeSyncStep1,
-  encodeSyncStep2,
   encodeSyncUpdate,
 } from '../protocol/messages';
 import { SeqTracker } from '../scale/seq-tracker';
 import type { Flushable, FlushTicker } from './flush-ticker';
 import { Presence } from './presence';
+import { Step2Cache } from './step2-cache';
 import { MalformedMessageError, newBatch, REMOTE_ORIGIN, type Batch, type Peer, type RoomPolicy } from './room-types';
 
 export { MalformedMessageError, REMOTE_ORIGIN, type CompactionPolicy, type Peer, type RoomPolicy, type RoomReplication } from './room-types';
@@ -50,6 +50,8 @@ const SWEEP_MS = 3_000;
 export class Room implements Flushable {
   readonly doc = new Y.Doc();
   readonly presence = new Presence();
+  /** Step 2 replies encoded once per doc version (a join storm asks 50 times for the same 5 MB). */
+  readonly step2 = new Step2Cache(this.doc);
   /** Each peer with its count of consecutive updates that had missing dependencies. */
   private readonly peers = new Map<Peer, { gapStrikes: number }>();
   private readonly awarenessGuard: AwarenessGuard<Peer>;
@@ -127,7 +129,7 @@ export class Room implements Flushable {
         if (peer.closed) return;
         await this.whenPersisted();
         if (peer.closed || this.broken) return;
-        peer.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, msg.stateVector)));
+        peer.send(this.step2.reply(msg.stateVector), true);
         return;
       }
       case 'sync-step2':

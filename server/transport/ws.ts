@@ -96,17 +96,22 @@ class SocketPeer implements Peer {
   /** Set on every send; the heartbeat tick turns it into lastSentAt (no clock read per frame). */
   sent = false;
   private corked = false;
+  /** Unsent bytes tolerated before the peer counts as slow: maxBufferedBytes, plus a sync reply in flight. */
+  private backlogLimit: number;
   constructor(
     readonly id: string,
     private readonly ws: WebSocket,
     private readonly socket: Duplex,
     private readonly maxBufferedBytes: number,
     private readonly metrics: Metrics | null = null,
-  ) {}
+  ) {
+    this.backlogLimit = maxBufferedBytes;
+  }
 
-  send(frame: Uint8Array): void {
+  send(frame: Uint8Array, reply = false): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+    const buffered = this.ws.bufferedAmount;
+    if (buffered > this.backlogLimit) {
       this.metrics?.error('slow_client');
       this.close(CloseCode.SlowClient, 'client too slow');
       // the close frame queues behind the backlog the client isn't reading: free it soon, not after ws's 30 s
@@ -118,6 +123,13 @@ class SocketPeer implements Peer {
       this.corked = true;
       this.socket.cork();
       if (corked.push(this) === 1) process.nextTick(uncorkAll);
+    }
+    if (buffered <= this.maxBufferedBytes) {
+      this.backlogLimit = this.maxBufferedBytes;
+      // A joiner's step 2 of a big board is a backlog by itself: without this allowance the next
+      // cursor update would drop every joiner of a 5 MB board as "slow" before it has read 5 MB.
+      // Only for a peer that is keeping up, so repeated step 1s can't grow it without bound.
+      if (reply) this.backlogLimit = buffered + frame.byteLength + this.maxBufferedBytes;
     }
     this.sent = true;
     this.metrics?.frameOut(frame);
