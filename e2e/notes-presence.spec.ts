@@ -1,10 +1,12 @@
 /**
  * Notes as others see them: a formatted static preview of a note nobody edits here, a marker (frame
  * and name tag in the typist's colour) on the note someone else is typing in, and auto-grow: the
- * note's stored height follows its content, for every user, and shrinks back when the text goes.
+ * note's stored height follows its content, for every user, and shrinks back when the text goes; then
+ * a move and a resize carry the preview and keep the content.
  */
 import { expect, test } from './fixtures';
-import { noteShape, notes, writeRichNote } from './notes-helpers';
+import { dragTestId } from './canvas-helpers';
+import { noteShape, notes, RICH_HTML, writeRichNote } from './notes-helpers';
 
 test('previews, the typing marker, and a note that grows with its content for both users', async ({ openUsers }) => {
   test.slow(); // two contexts and many editor round trips on a loaded 2-core box
@@ -60,4 +62,16 @@ test('previews, the typing marker, and a note that grows with its content for bo
   // closing the editor removes the marker
   await alice.page.keyboard.press('Escape');
   await expect(marker).toHaveCount(0);
+
+  // moved and resized like any shape: Bob's preview follows, the content stays
+  await alice.drag({ x: 320, y: 320 }, { x: 420, y: 360 });
+  await expect.poll(async () => {
+    const s = await noteShape(bob, id);
+    return [s.x, s.y];
+  }).toEqual([400, 190]);
+  await expect.poll(async () => (await preview.boundingBox())?.x).toBeCloseTo((await bob.canvas.boundingBox())!.x + 400, 0);
+  await dragTestId(alice, 'handle-se', { x: 720, y: 500 });
+  await expect.poll(async () => (await noteShape(bob, id)).w).toBe(320);
+  await expect(preview.locator('strong')).toHaveText('Plan');
+  expect((await notes(bob)).find((n) => n.id === id)?.html).toMatch(RICH_HTML);
 });
