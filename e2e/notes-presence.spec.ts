@@ -74,4 +74,10 @@ test('previews, the typing marker, and a note that grows with its content for bo
   await expect.poll(async () => (await noteShape(bob, id)).w).toBe(320);
   await expect(preview.locator('strong')).toHaveText('Plan');
   expect((await notes(bob)).find((n) => n.id === id)?.html).toMatch(RICH_HTML);
+
+  // with the eraser in hand the canvas shows what it is about to remove: no previews over it
+  await bob.selectTool('eraser');
+  await expect(preview).toHaveCount(0);
+  await bob.selectTool('select');
+  await expect(preview).toHaveCount(1);
 });

@@ -56,7 +56,9 @@ export function NotePreviews() {
       const box = { x: -camera.x, y: -camera.y, w: size.width / camera.zoom, h: size.height / camera.zoom };
       const visible = cache.query(box).map((s) => ({ id: s.id, type: s.type, fontSize: s.style.fontSize, bounds: shapeBounds(s, cache.lookup) }));
       const next: Preview[] = [];
-      for (const id of pickPreviews(visible, camera.zoom, useNoteStore.getState().editing)) {
+      // the eraser fades the shapes it is about to remove on the canvas: an opaque preview would hide that
+      const picked = useUiStore.getState().tool === 'eraser' ? [] : pickPreviews(visible, camera.zoom, useNoteStore.getState().editing);
+      for (const id of picked) {
         const note = cache.get(id);
         // a translucent note shows the canvas card (and its plain text) through: leave it to the canvas
         if (note?.type !== 'note' || note.style.opacity < 1) continue;
@@ -78,6 +80,7 @@ export function NotePreviews() {
       schedule();
     });
     const stopUi = useUiStore.subscribe((s, prev) => {
+      if (s.tool !== prev.tool) schedule();
       if (s.camera === prev.camera) return;
       place(s.camera); // the layer follows the canvas in the same frame; the set catches up next frame
       schedule();
