@@ -64,7 +64,7 @@ export function ConnectionStatus({ status, synced, reason, unsaved = 0, transpor
         data-retry-in={retryIn ?? undefined}
         role="status"
         title={reason}
-        className="flex items-center gap-2 rounded-full border border-slate-200 bg-white px-3 py-1 text-xs text-slate-600"
+        className="flex items-center gap-2 rounded-full border border-slate-200 bg-white px-3 py-1 text-xs text-slate-600 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300"
       >
         <span className={`h-2 w-2 rounded-full ${LOOK[shown].dot}`} aria-hidden />
         <span>{label(status, synced, online, retryIn)}</span>
@@ -75,7 +75,7 @@ export function ConnectionStatus({ status, synced, reason, unsaved = 0, transpor
         data-testid="unsynced-count"
         data-count={unsaved}
         aria-live="polite"
-        className={unsaved > 0 ? 'text-xs font-medium text-amber-700' : 'sr-only'}
+        className={unsaved > 0 ? 'text-xs font-medium text-amber-700 dark:text-amber-400' : 'sr-only'}
       >
         {unsaved > 0 ? `${unsaved} ${unsaved === 1 ? 'change' : 'changes'} not yet saved to the server` : 'All changes saved'}
       </span>
