@@ -241,7 +241,8 @@ export class Room implements Flushable {
   flush(): Uint8Array[] | null {
     if (this.presence.hasChanges) {
       const now = performance.now();
-      if (now - this.lastPresenceAt >= this.policy.presenceWindowMs) {
+      // edits going out this tick take the presence along: the peers get a write now anyway
+      if (this.batch !== null || now - this.lastPresenceAt >= this.policy.presenceWindowMs) {
         this.lastPresenceAt = now;
         const dirty = this.presence.takeDirty();
         const frame = encodeAwarenessMessage(dirty?.all ?? new Uint8Array([0]));

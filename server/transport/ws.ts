@@ -11,7 +11,8 @@
  * 1012 closes are spread over drainMs so clients, which reconnect without jitter, come back spread.
  *
  * Hot path: a socket is corked on its first send of an event-loop turn and uncorked once the turn's
- * work is done, so all frames a room flush sends to one peer leave in one writev. A socket whose
+ * work is done (including the storage write's promise continuations), so all frames a tick sends to
+ * one peer (presence and edits) leave in one writev. A socket whose
  * unsent backlog passes maxBufferedBytes (a client that stopped reading) is closed with 4508
  * (transient: it reconnects and resyncs) instead of buffering without bound.
  */
@@ -80,7 +81,7 @@ function destroyOnError(this: Duplex): void {
   this.destroy();
 }
 
-/** Sockets corked during this turn; uncorked together once the turn's synchronous work is done. */
+/** Sockets corked during this turn; uncorked together in the check phase, after the turn and its promise continuations. */
 const corked: SocketPeer[] = [];
 function uncorkAll(): void {
   for (const peer of corked) peer.uncork();
@@ -122,7 +123,9 @@ class SocketPeer implements Peer {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
-      if (corked.push(this) === 1) process.nextTick(uncorkAll);
+      // setImmediate, not nextTick: a tick's presence goes out synchronously but its edits only after
+      // the storage write's promise settles; both must leave in the same writev (one syscall per peer)
+      if (corked.push(this) === 1) setImmediate(uncorkAll);
     }
     if (buffered <= this.maxBufferedBytes) {
       this.backlogLimit = this.maxBufferedBytes;
