@@ -82,7 +82,7 @@ export function ShareButton({ role }: { role: Role }) {
         Share
       </button>
       {open ? (
-        <div data-testid="share-panel" className="absolute right-0 top-9 z-20 flex w-96 flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-lg">
+        <div data-testid="share-panel" className="absolute right-0 top-9 z-20 flex w-96 flex-col gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-lg dark:border-slate-700 dark:bg-slate-800 dark:text-slate-200">
           {error ? <p className="text-xs text-red-700">{error}</p> : null}
           {!links && !error ? <p className="text-xs text-slate-500">Loading links…</p> : null}
           {links?.edit ? <LinkRow label="Edit link (can change the board)" url={links.edit} testId="share-edit-link" onRotate={() => rotate('edit')} /> : null}

@@ -43,7 +43,7 @@ export function NoteToolbar({ editor, color, onColor }: { editor: Editor; color:
   return (
     <div
       data-testid="note-toolbar"
-      className="note-toolbar flex flex-nowrap items-center gap-0.5 rounded-lg border border-slate-200 bg-white p-1 shadow-md"
+      className="note-toolbar flex flex-nowrap items-center gap-0.5 rounded-lg border border-slate-200 bg-white p-1 shadow-md dark:border-slate-700 dark:bg-slate-800"
       // keep the editor's selection: toolbar clicks must not move focus
       onMouseDown={(e) => {
         if (!(e.target instanceof HTMLInputElement)) e.preventDefault();

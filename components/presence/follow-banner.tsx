@@ -18,7 +18,7 @@ export function FollowBanner() {
       role="status"
       data-testid="follow-banner"
       data-user={leader.name}
-      className="pointer-events-auto absolute bottom-4 left-1/2 flex -translate-x-1/2 items-center gap-3 rounded-full border bg-white px-4 py-1.5 text-sm shadow"
+      className="pointer-events-auto absolute bottom-4 left-1/2 flex -translate-x-1/2 items-center gap-3 rounded-full border bg-white px-4 py-1.5 text-sm shadow dark:border-slate-700 dark:bg-slate-800 dark:text-slate-200"
       style={{ borderColor: leader.color }}
     >
       <span className="h-2.5 w-2.5 rounded-full" style={{ backgroundColor: leader.color }} aria-hidden />

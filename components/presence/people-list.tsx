@@ -66,7 +66,7 @@ export function PeopleList() {
         aria-pressed={laser}
         onClick={() => setLaser(!laser)}
         title="Laser pointer: everyone sees a fading trail behind your cursor"
-        className={`${toggle} ${laser ? 'border-red-300 bg-red-50 text-red-700' : 'border-slate-200 bg-white text-slate-600'}`}
+        className={`${toggle} ${laser ? 'border-red-300 bg-red-50 text-red-700' : 'border-slate-200 bg-white text-slate-600 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300'}`}
       >
         Laser
       </button>
@@ -76,7 +76,7 @@ export function PeopleList() {
         aria-pressed={presenting}
         onClick={() => setPresenting(!presenting)}
         title="Ask everyone to follow your view"
-        className={`${toggle} ${presenting ? 'border-amber-300 bg-amber-50 text-amber-800' : 'border-slate-200 bg-white text-slate-600'}`}
+        className={`${toggle} ${presenting ? 'border-amber-300 bg-amber-50 text-amber-800' : 'border-slate-200 bg-white text-slate-600 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300'}`}
       >
         {presenting ? 'Stop presenting' : 'Present'}
       </button>
