@@ -1,15 +1,16 @@
 'use client';
 
 /**
- * Opens and closes the note editor. A note opens on double click, on Enter while it is the only
+ * Opens and closes the note editor. A note opens on double click (the canvas' hit test,
+ * components/canvas/interaction.ts, rotation included), on Enter while it is the only
  * selected shape, and right after the note tool created it; Escape or a click outside closes it.
- * Only one editor is ever mounted: every other note is painted on the canvas from its cached plain
- * text (the canvas renderer), which keeps a board of hundreds of notes as cheap as other shapes.
+ * Only one editor is ever mounted: every other note is painted by the canvas renderer, or shown
+ * as a static HTML preview at a readable zoom (note-previews.tsx), which keeps a board of hundreds
+ * of notes as cheap as other shapes.
  */
 import dynamic from 'next/dynamic';
 import { useCallback, useEffect } from 'react';
-import { listShapes, type Board, type ShapeId } from '@/lib/board';
-import { screenToBoard } from '@/lib/ui/camera';
+import type { Board, ShapeId } from '@/lib/board';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { getProvider, updateLocalPresence, useBoardSession } from '../board/board-session';
 import { NoteEditorBoundary } from './note-editor-boundary';
@@ -20,16 +21,6 @@ const NoteEditor = dynamic(() => import('./note-editor'), { ssr: false });
 
 function isEditableTarget(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-}
-
-/** The topmost unlocked note under a board point (rotation ignored: a near miss only fails to open). */
-function noteAt(board: Board, p: { x: number; y: number }): ShapeId | null {
-  const shapes = listShapes(board);
-  for (let i = shapes.length - 1; i >= 0; i--) {
-    const s = shapes[i];
-    if (p.x >= s.x && p.x <= s.x + s.w && p.y >= s.y && p.y <= s.y + s.h) return s.type === 'note' && !s.locked ? s.id : null;
-  }
-  return null;
 }
 
 function singleSelectedNote(board: Board): ShapeId | null {
@@ -49,14 +40,6 @@ export function NoteLayer() {
 
   useEffect(() => {
     if (!board || !editable) return;
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="canvas"]');
-    const onDoubleClick = (e: MouseEvent) => {
-      const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
-      const id = noteAt(board, screenToBoard(useUiStore.getState().camera, { x: e.clientX - r.left, y: e.clientY - r.top }));
-      if (!id) return;
-      useUiStore.getState().select([id]);
-      useNoteStore.getState().open(id);
-    };
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey || isEditableTarget(e.target) || useNoteStore.getState().editing) return;
       const id = singleSelectedNote(board);
@@ -73,11 +56,9 @@ export function NoteLayer() {
       }
       if (s.tool !== prev.tool) created = null;
     });
-    canvas?.addEventListener('dblclick', onDoubleClick);
     window.addEventListener('keydown', onKeyDown);
     return () => {
       stopUi();
-      canvas?.removeEventListener('dblclick', onDoubleClick);
       window.removeEventListener('keydown', onKeyDown);
     };
   }, [board, editable]);
