@@ -94,7 +94,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
         <div className="ml-auto flex items-center gap-3">
           <PeopleList />
           {user.name ? (
-            <span className="flex items-center gap-1.5 text-xs text-slate-600" data-testid="local-user">
+            <span className="flex items-center gap-1.5 text-xs text-slate-600 dark:text-slate-300" data-testid="local-user">
               <span className="h-2.5 w-2.5 rounded-full" style={{ backgroundColor: user.color }} aria-hidden />
               {user.name}
             </span>

@@ -94,7 +94,7 @@ export function PeopleList() {
           </li>
         ) : null}
       </ul>
-      <span data-testid="viewer-count" title="People viewing this board (you included)" className="text-xs tabular-nums text-slate-500">
+      <span data-testid="viewer-count" title="People viewing this board (you included)" className="text-xs tabular-nums text-slate-500 dark:text-slate-400">
         {peers.length + 1} here
       </span>
     </div>
