@@ -30,9 +30,11 @@ export class FlushTicker {
   private readonly due = new Set<Flushable>();
   private scheduled = false;
   private writing: Promise<void> = Promise.resolve();
-  /** Rooms whose presence waits for its window; one timer for all of them. */
-  private readonly deferred = new Set<Flushable>();
+  /** Rooms whose presence waits for its window -> when it is due (performance.now()); one timer for all. */
+  private readonly deferred = new Map<Flushable, number>();
   private deferTimer: NodeJS.Timeout | null = null;
+  /** When the pending deferTimer fires. */
+  private deferTimerAt = Infinity;
 
   constructor(
     private readonly storage: Storage,
@@ -50,16 +52,37 @@ export class FlushTicker {
     setImmediate(this.run);
   }
 
-  /** Flush `room` again once the presence window has passed. */
-  later(room: Flushable): void {
-    this.deferred.add(room);
-    if (this.deferTimer) return;
-    this.deferTimer = setTimeout(() => {
-      this.deferTimer = null;
-      for (const r of this.deferred) this.schedule(r);
-      this.deferred.clear();
-    }, this.presenceWindowMs);
+  /**
+   * Flush `room` again at `dueAt` (performance.now() time; default: one window from now). The one
+   * timer fires at the earliest due time: a timer armed for another room's window used to flush a
+   * room before its own window ended, which then waited a whole further window (up to 2x).
+   */
+  later(room: Flushable, dueAt: number = performance.now() + this.presenceWindowMs): void {
+    const known = this.deferred.get(room);
+    if (known === undefined || dueAt < known) this.deferred.set(room, dueAt);
+    if (dueAt < this.deferTimerAt) this.arm(dueAt);
   }
+
+  private arm(at: number): void {
+    if (this.deferTimer) clearTimeout(this.deferTimer);
+    this.deferTimerAt = at;
+    this.deferTimer = setTimeout(this.fireDeferred, Math.max(0, at - performance.now()));
+  }
+
+  private readonly fireDeferred = (): void => {
+    this.deferTimer = null;
+    this.deferTimerAt = Infinity;
+    // timers fire up to ~1 ms early or late; what is due within a millisecond goes now
+    const now = performance.now() + 1;
+    let next = Infinity;
+    for (const [room, due] of this.deferred) {
+      if (due <= now) {
+        this.deferred.delete(room);
+        this.schedule(room);
+      } else if (due < next) next = due;
+    }
+    if (next !== Infinity) this.arm(next);
+  };
 
   private readonly run = (): void => {
     this.scheduled = false;

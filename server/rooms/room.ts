@@ -250,7 +250,7 @@ export class Room implements Flushable {
         for (const peer of this.peers.keys()) peer.send(frame);
         if (dirty?.local) this.policy.replication?.presenceChanged(this, dirty.local);
       } else {
-        this.ticker.later(this);
+        this.ticker.later(this, this.lastPresenceAt + this.policy.presenceWindowMs);
       }
     }
     const batch = this.batch;
