@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import { AdmissionControl } from './admission';
-import { ConnectionRateLimiter, TokenBucket } from './token-bucket';
+import { ConnectionRateLimiter, RateLimits, TokenBucket } from './token-bucket';
 
 describe('TokenBucket', () => {
   it('allows a burst up to capacity, then refills lazily with elapsed time', () => {
@@ -18,12 +18,27 @@ describe('TokenBucket', () => {
 
 describe('ConnectionRateLimiter', () => {
   it('reports which limit was hit; one max-size frame always fits the byte burst', () => {
-    const limiter = new ConnectionRateLimiter({ rateLimitMessagesPerSec: 5, rateLimitBytesPerSec: 1000, maxMessageBytes: 50_000 }, 0);
+    const limiter = new ConnectionRateLimiter({ rateLimitMessagesPerSec: 5, rateLimitBytesPerSec: 1000, maxMessageBytes: 50_000 });
     expect(limiter.admit(50_000, 0)).toBeNull();
     expect(limiter.admit(10, 0)).toBe('bytes');
-    const chatty = new ConnectionRateLimiter({ rateLimitMessagesPerSec: 5, rateLimitBytesPerSec: 1000, maxMessageBytes: 1024 }, 0);
+    const chatty = new ConnectionRateLimiter({ rateLimitMessagesPerSec: 5, rateLimitBytesPerSec: 1000, maxMessageBytes: 1024 });
     for (let i = 0; i < 10; i++) expect(chatty.admit(1, 0)).toBeNull();
     expect(chatty.admit(1, 0)).toBe('messages');
+  });
+});
+
+describe('RateLimits (state on the caller\'s object)', () => {
+  it('refills with elapsed time like a token bucket and never past the burst', () => {
+    const limits = new RateLimits({ rateLimitMessagesPerSec: 10, rateLimitBytesPerSec: 1000, maxMessageBytes: 100 });
+    const state = { msgTat: 0, byteTat: 0 };
+    for (let i = 0; i < 20; i++) expect(limits.admit(state, 1, 1000)).toBeNull();
+    expect(limits.admit(state, 1, 1000)).toBe('messages');
+    expect(limits.admit(state, 1, 1100)).toBeNull(); // 100 ms at 10/s = 1 message
+    expect(limits.admit(state, 1, 1100)).toBe('messages');
+    expect(limits.admit(state, 2000, 1_000_000)).toBeNull(); // idle: the full 2 s byte burst again
+    expect(limits.admit(state, 1, 1_000_000)).toBe('bytes');
+    const other = { msgTat: 0, byteTat: 0 };
+    expect(limits.admit(other, 1, 1_000_000)).toBeNull(); // states are independent
   });
 });
 

@@ -24,7 +24,7 @@ import { CloseCode } from '../../lib/protocol/close-codes';
 import { isDocumentWrite, tokenFromUrl, type AuthResult, type BoardAuth } from '../auth/board-auth';
 import type { Config } from '../config';
 import { AdmissionControl } from '../limits/admission';
-import { ConnectionRateLimiter } from '../limits/token-bucket';
+import { RateLimits, type RateState } from '../limits/token-bucket';
 import type { Logger } from '../logger';
 import type { ErrorKind, Metrics } from '../metrics/metrics';
 import { HEARTBEAT_FRAME } from '../protocol/messages';
@@ -56,14 +56,6 @@ const ERROR_KIND_BY_CLOSE: ReadonlyMap<number, ErrorKind> = new Map<number, Erro
   [1011, 'internal'],
 ]);
 
-interface Connection {
-  peer: SocketPeer;
-  session: Session | null;
-  lastSentAt: number;
-  lastPingAt: number;
-  awaitingPong: boolean;
-}
-
 /** Path -> board id, or null. The query string (?token=) is read by server/auth. */
 export function boardIdFromUrl(url: string | undefined): string | null {
   const path = (url ?? '').split('?')[0];
@@ -82,7 +74,7 @@ function destroyOnError(this: Duplex): void {
 }
 
 /** Sockets corked during this turn; uncorked together in the check phase, after the turn and its promise continuations. */
-const corked: SocketPeer[] = [];
+const corked: Connection[] = [];
 function uncorkAll(): void {
   for (const peer of corked) peer.uncork();
   corked.length = 0;
@@ -92,21 +84,49 @@ const BINARY = { binary: true } as const;
 /** After a 4508 close, how long the close frame gets to reach a client before the socket is destroyed. */
 const SLOW_CLIENT_GRACE_MS = 1_000;
 
-class SocketPeer implements Peer {
+const NOOP = (): void => {};
+
+/**
+ * Everything one socket needs, in ONE object: the room's Peer, liveness, rate-limit state, its
+ * session and what to release on close. Idle sockets are most of a server's sockets, so there are
+ * no per-connection closures or limiter objects (the ws listeners are shared and find this by ws).
+ */
+class Connection implements Peer, RateState {
   closed = false;
   /** Set on every send; the heartbeat tick turns it into lastSentAt (no clock read per frame). */
   sent = false;
+  awaitingPong = false;
   private corked = false;
+  lastSentAt = Date.now();
+  lastPingAt = 0;
+  msgTat = 0;
+  byteTat = 0;
   /** Unsent bytes tolerated before the peer counts as slow: maxBufferedBytes, plus a sync reply in flight. */
   private backlogLimit: number;
+  session: Session | null = null;
+  /** Admission release; auth grant untracking (NOOP when there is nothing to undo). */
+  release: () => void = NOOP;
+  untrack: () => void = NOOP;
+  viewer = false;
+
   constructor(
-    readonly id: string,
-    private readonly ws: WebSocket,
+    private readonly num: number,
+    readonly ws: WebSocket,
     private readonly socket: Duplex,
+    readonly boardId: string | null,
     private readonly maxBufferedBytes: number,
     private readonly metrics: Metrics | null = null,
   ) {
     this.backlogLimit = maxBufferedBytes;
+  }
+
+  /** Built on demand (logs only): a stored string would cost every idle socket. */
+  get id(): string {
+    return `c${this.num}`;
+  }
+
+  get remote(): string | undefined {
+    return (this.socket as Duplex & { remoteAddress?: string }).remoteAddress;
   }
 
   send(frame: Uint8Array, reply = false): void {
@@ -116,8 +136,7 @@ class SocketPeer implements Peer {
       this.metrics?.error('slow_client');
       this.close(CloseCode.SlowClient, 'client too slow');
       // the close frame queues behind the backlog the client isn't reading: free it soon, not after ws's 30 s
-      const ws = this.ws;
-      setTimeout(() => ws.terminate(), SLOW_CLIENT_GRACE_MS).unref();
+      setTimeout(terminate, SLOW_CLIENT_GRACE_MS, this.ws).unref();
       return;
     }
     if (!this.corked) {
@@ -151,6 +170,10 @@ class SocketPeer implements Peer {
     if (kind) this.metrics?.error(kind);
     this.ws.close(code, reason);
   }
+}
+
+function terminate(ws: WebSocket): void {
+  ws.terminate();
 }
 
 function byteLength(data: RawData): number {
@@ -220,21 +243,67 @@ export function attachWsTransport(
     );
   });
 
+  const rateLimits = new RateLimits(config);
+
+  // The listeners below are shared by every socket (`this` is the ws): per-connection closures
+  // and their contexts were ~1 KB of each idle connection's heap.
+  function onSocketError(this: WebSocket, err: Error): void {
+    metrics?.error('socket');
+    log.warn({ err, conn: connections.get(this)?.id }, 'socket error');
+  }
+
+  function onPong(this: WebSocket): void {
+    const conn = connections.get(this);
+    if (conn) conn.awaitingPong = false;
+  }
+
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const conn = connections.get(this);
+    if (!conn || draining || conn.closed) return;
+    const over = rateLimits.admit(conn, byteLength(data));
+    if (over) {
+      log.warn({ conn: conn.id, boardId: conn.boardId, remote: conn.remote, limit: over }, 'rate limit exceeded');
+      conn.close(CloseCode.RateLimited, 'rate limit exceeded');
+      return;
+    }
+    const frame = toBytes(data);
+    metrics?.frameIn(frame);
+    if (frame.byteLength > config.maxMessageBytes) {
+      metrics?.error('too_large');
+      log.warn({ conn: conn.id, boardId: conn.boardId, bytes: frame.byteLength }, 'frame too large');
+      conn.close(CloseCode.TooLarge, 'message too large');
+      return;
+    }
+    if (!isBinary) {
+      log.warn({ conn: conn.id, boardId: conn.boardId }, 'text frame');
+      conn.close(CloseCode.MalformedMessage, 'binary frames only');
+      return;
+    }
+    // viewers: document writes are dropped (never applied, stored or relayed); their stock client
+    // sends step 2 on every connect, so this is not a reason to close. Awareness still flows.
+    if (auth && conn.viewer && isDocumentWrite(frame)) {
+      auth.droppedViewerWrites++;
+      return;
+    }
+    conn.session?.receive(frame);
+  }
+
+  function onClose(this: WebSocket, code: number, reason: Buffer): void {
+    const conn = connections.get(this);
+    if (!conn) return;
+    conn.closed = true;
+    connections.delete(this);
+    conn.release();
+    conn.untrack();
+    conn.session?.closed();
+    log.info({ conn: conn.id, boardId: conn.boardId, code, reason: reason.toString() }, 'connection close');
+  }
+
   function onConnection(ws: WebSocket, socket: Duplex, req: IncomingMessage, authResult: AuthResult | null): void {
-    const id = `c${nextId++}`;
-    const conn: Connection = {
-      peer: new SocketPeer(id, ws, socket, maxBufferedBytes, metrics),
-      session: null,
-      lastSentAt: Date.now(),
-      lastPingAt: 0,
-      awaitingPong: false,
-    };
     const boardId = boardIdFromUrl(req.url);
+    const conn = new Connection(nextId++, ws, socket, boardId, maxBufferedBytes, metrics);
     const remote = req.socket.remoteAddress;
-    ws.on('error', (err) => {
-      metrics?.error('socket');
-      log.warn({ err, conn: id }, 'socket error');
-    });
+    ws.on('error', onSocketError);
     // never reject at the HTTP upgrade: browsers would see 1006 and retry forever
     if (draining || !accepting) {
       metrics?.rejected('draining');
@@ -243,68 +312,34 @@ export function attachWsTransport(
     }
     if (!boardId) {
       metrics?.rejected('invalid_board_id');
-      log.info({ conn: id, url: req.url, remote }, 'connection refused: invalid board id');
-      conn.peer.close(CloseCode.InvalidBoardId, 'invalid board id');
+      log.info({ conn: conn.id, url: req.url, remote }, 'connection refused: invalid board id');
+      conn.close(CloseCode.InvalidBoardId, 'invalid board id');
       return;
     }
     if (authResult && !authResult.ok) {
       metrics?.rejected('unauthorized');
-      log.info({ conn: id, boardId, remote, code: authResult.code, reason: authResult.reason }, 'connection refused: unauthorized');
-      conn.peer.close(authResult.code, authResult.reason);
+      log.info({ conn: conn.id, boardId, remote, code: authResult.code, reason: authResult.reason }, 'connection refused: unauthorized');
+      conn.close(authResult.code, authResult.reason);
       return;
     }
     const grant = authResult?.grant ?? null;
     const admitted = admission.admit(boardId, remote ?? 'unknown', req.headers.origin);
     if (!admitted.ok) {
       metrics?.rejected(admitted.reason);
-      log.warn({ conn: id, boardId, remote, origin: req.headers.origin, reason: admitted.reason }, 'connection refused');
-      conn.peer.close(admitted.code, admitted.message);
+      log.warn({ conn: conn.id, boardId, remote, origin: req.headers.origin, reason: admitted.reason }, 'connection refused');
+      conn.close(admitted.code, admitted.message);
       return;
     }
-    const limiter = new ConnectionRateLimiter(config);
+    conn.release = admitted.release;
+    conn.viewer = grant?.role === 'viewer';
     connections.set(ws, conn);
-    const untrack = auth && grant ? auth.track(grant, conn.peer) : () => {};
-    conn.session = openSession(registry, boardId, conn.peer, log);
-    log.info({ conn: id, boardId, remote, role: grant?.role ?? 'editor' }, 'connection open');
+    if (auth && grant) conn.untrack = auth.track(grant, conn);
+    conn.session = openSession(registry, boardId, conn, log);
+    log.info({ conn: conn.id, boardId, remote, role: grant?.role ?? 'editor' }, 'connection open');
 
-    ws.on('pong', () => (conn.awaitingPong = false));
-    ws.on('message', (data, isBinary) => {
-      if (draining || conn.peer.closed) return;
-      const over = limiter.admit(byteLength(data));
-      if (over) {
-        log.warn({ conn: id, boardId, remote, limit: over }, 'rate limit exceeded');
-        conn.peer.close(CloseCode.RateLimited, 'rate limit exceeded');
-        return;
-      }
-      const frame = toBytes(data);
-      metrics?.frameIn(frame);
-      if (frame.byteLength > config.maxMessageBytes) {
-        metrics?.error('too_large');
-        log.warn({ conn: id, boardId, bytes: frame.byteLength }, 'frame too large');
-        conn.peer.close(CloseCode.TooLarge, 'message too large');
-        return;
-      }
-      if (!isBinary) {
-        log.warn({ conn: id, boardId }, 'text frame');
-        conn.peer.close(CloseCode.MalformedMessage, 'binary frames only');
-        return;
-      }
-      // viewers: document writes are dropped (never applied, stored or relayed); their stock client
-      // sends step 2 on every connect, so this is not a reason to close. Awareness still flows.
-      if (auth && grant?.role === 'viewer' && isDocumentWrite(frame)) {
-        auth.droppedViewerWrites++;
-        return;
-      }
-      conn.session?.receive(frame);
-    });
-    ws.on('close', (code, reason) => {
-      conn.peer.closed = true;
-      connections.delete(ws);
-      admitted.release();
-      untrack();
-      conn.session?.closed();
-      log.info({ conn: id, boardId, code, reason: reason.toString() }, 'connection close');
-    });
+    ws.on('pong', onPong);
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
   }
 
   const tick = setInterval(() => {
@@ -312,7 +347,7 @@ export function attachWsTransport(
     for (const [ws, conn] of connections) {
       if (now - conn.lastPingAt >= config.pingIntervalMs) {
         if (conn.awaitingPong) {
-          log.info({ conn: conn.peer.id }, 'no pong: terminating');
+          log.info({ conn: conn.id }, 'no pong: terminating');
           ws.terminate();
           continue;
         }
@@ -320,10 +355,10 @@ export function attachWsTransport(
         conn.lastPingAt = now;
         ws.ping();
       }
-      if (conn.peer.sent) {
-        conn.peer.sent = false;
+      if (conn.sent) {
+        conn.sent = false;
         conn.lastSentAt = now;
-      } else if (now - conn.lastSentAt >= config.idleFrameAfterMs) conn.peer.send(HEARTBEAT_FRAME);
+      } else if (now - conn.lastSentAt >= config.idleFrameAfterMs) conn.send(HEARTBEAT_FRAME);
     }
   }, config.heartbeatTickMs);
   tick.unref();
@@ -355,7 +390,7 @@ export function attachWsTransport(
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 10)));
         const elapsed = performance.now() - started;
         while (i < open.length && i * spacing <= elapsed) {
-          connections.get(open[i++])?.peer.close(CloseCode.ServiceRestart, 'server restarting');
+          connections.get(open[i++])?.close(CloseCode.ServiceRestart, 'server restarting');
         }
       }
       const timer = new Promise<void>((resolve) => setTimeout(resolve, Math.min(2000, config.shutdownTimeoutMs)).unref());
