@@ -142,6 +142,15 @@ export interface CapacityStep {
   awarenessP99: number;
   editDelivery: number;
   ok: boolean;
+  /**
+   * Generator health during the step: a failing step with a busy generator (ELU near 1, lag p99
+   * above the latencies) says more about the box than about the server.
+   */
+  generatorCpuPct: number;
+  generatorLagP99: number;
+  generatorEluMax: number;
+  serverCpuPct: number;
+  hostLoad: number;
 }
 
 export const CAPACITY_P99_MS = 50;
@@ -171,11 +180,23 @@ export async function runCapacity(
       (m.awareness.n === 0 || m.awareness.p99 < CAPACITY_P99_MS) &&
       editDelivery >= CAPACITY_MIN_DELIVERY &&
       m.syncFailed === 0;
-    steps.push({ clients: m.clients, editP99: m.edit.p99, awarenessP99: m.awareness.p99, editDelivery, ok });
+    steps.push({
+      clients: m.clients,
+      editP99: m.edit.p99,
+      awarenessP99: m.awareness.p99,
+      editDelivery,
+      ok,
+      generatorCpuPct: m.generatorCpuPct,
+      generatorLagP99: m.generatorLagP99,
+      generatorEluMax: m.generatorEluMax,
+      serverCpuPct: m.serverCpuPct,
+      hostLoad: m.hostLoad,
+    });
     log(
       `  capacity ${name} ${m.clients} clients: edit p99 ${m.edit.p99.toFixed(1)} ms, awareness p99 ` +
         `${m.awareness.p99.toFixed(1)} ms, edits delivered ${(editDelivery * 100).toFixed(1)}%, ` +
-        `generator lag p99 ${m.generatorLagP99.toFixed(0)} ms -> ${ok ? 'ok' : 'over'}`,
+        `generator lag p99 ${m.generatorLagP99.toFixed(0)} ms, ELU ${m.generatorEluMax.toFixed(2)}, ` +
+        `CPU ${m.generatorCpuPct.toFixed(0)}%, load ${m.hostLoad.toFixed(1)} -> ${ok ? 'ok' : 'over'}`,
     );
     if (!ok) break;
     capacity = m.clients;

@@ -82,9 +82,12 @@ export function sectionsFor(scenario: Scenario, o: Options, per: PerTarget): Sec
           row<Cap>(per, 'first failing step (clients)', (m) => m.steps.find((s) => !s.ok)?.clients ?? 'none'),
           row<Cap>(per, '  its edit p99 (ms)', (m) => m.steps.find((s) => !s.ok)?.editP99 ?? NaN),
           row<Cap>(per, '  its awareness p99 (ms)', (m) => m.steps.find((s) => !s.ok)?.awarenessP99 ?? NaN),
+          row<Cap>(per, '  its generator loop busy (ELU, worst)', (m) => m.steps.find((s) => !s.ok)?.generatorEluMax ?? NaN),
+          row<Cap>(per, '  its generator loop lag p99 (ms, worst)', (m) => m.steps.find((s) => !s.ok)?.generatorLagP99 ?? NaN),
+          row<Cap>(per, '  its host load average (1 min)', (m) => m.steps.find((s) => !s.ok)?.hostLoad ?? NaN),
         ],
         notes: [
-          'a step also fails if < 99% of edits arrive or a client fails to sync; see JSON for every step',
+          'a step also fails if < 99% of edits arrive or a client fails to sync; see JSON for every step (with its generator health)',
           ...errors(per),
         ],
       };
