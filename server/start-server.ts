@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadAuthSecret } from '../lib/auth/secret';
 import { BoardAuth } from './auth/board-auth';
 import type { Config } from './config';
+import { AdmissionControl } from './limits/admission';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics/metrics';
 import { PostgresStorage } from './persistence/postgres';
@@ -86,9 +87,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   );
   // /api/* is the internal link API (service token); the rest is health and metrics
   // /fallback/* carries sync frames over plain HTTP for clients whose WebSockets are blocked
-  const fallback = createHttpFallback(registry, config, log, metrics, auth);
+  // one admission for both transports, so per-board / per-IP caps can't be doubled by mixing them
+  const admission = new AdmissionControl(config);
+  const fallback = createHttpFallback(registry, config, log, metrics, auth, admission);
   const http = createServer((req, res) => api(req, res) || fallback.handle(req, res) || httpHandler(req, res));
-  const transport = attachWsTransport(http, registry, config, log, metrics, auth);
+  const transport = attachWsTransport(http, registry, config, log, metrics, auth, admission);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -1,7 +1,8 @@
 /**
  * Who may open a socket: Origin allow-list and connection caps per board and per IP. Decisions
  * are made after the upgrade (the caller closes with the returned code) because a browser only
- * sees 1006 for a refused upgrade and retries forever.
+ * sees 1006 for a refused upgrade and retries forever. One instance serves both the WebSocket and
+ * the HTTP-fallback transport (start-server.ts), so a cap counts connections of either kind.
  */
 import { CloseCode } from '../../lib/protocol/close-codes';
 

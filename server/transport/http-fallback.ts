@@ -73,9 +73,10 @@ export function createHttpFallback(
   log: Logger,
   metrics: Metrics | null = null,
   auth: BoardAuth | null = null,
+  /** Pass the WebSocket transport's instance so per-board / per-IP caps count both transports. */
+  admission: AdmissionControl = new AdmissionControl(config),
 ): HttpFallback {
   const connections = new Map<string, FallbackConnection>();
-  const admission = new AdmissionControl(config);
   const origins = config.allowedOrigins ? new Set(config.allowedOrigins.map(normalizeOrigin)) : null;
   let accepting = true;
   let nextId = 1;

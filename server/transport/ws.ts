@@ -206,6 +206,8 @@ export function attachWsTransport(
   metrics: Metrics | null = null,
   /** Token check per connection (server/auth); null = everyone is an editor (embedding/tests only). */
   auth: BoardAuth | null = null,
+  /** Shared with the HTTP fallback (start-server.ts) so the caps count both transports. */
+  admission: AdmissionControl = new AdmissionControl(config),
 ): WsTransport {
   // ws itself answers 1009 above maxPayload; leave headroom so ordinary oversize frames get our 4413
   // no permessage-deflate: its zlib state costs ~tens of KB per socket and CPU per frame
@@ -220,7 +222,6 @@ export function attachWsTransport(
   let nextId = 1;
   let draining = false;
   let accepting = true;
-  const admission = new AdmissionControl(config);
   if (!config.allowedOrigins) log.warn('ALLOWED_ORIGINS is not set: WebSocket connections from any origin are accepted');
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
