@@ -37,6 +37,24 @@ export class AdmissionControl {
    * usually don't, and they are let through (the Origin check only protects browsers' users).
    */
   admit(boardId: string, ip: string, origin: string | undefined): Admission {
+    const refused = this.enter(boardId, ip, origin);
+    if (refused) return refused;
+    let released = false;
+    return {
+      ok: true,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.leave(boardId, ip);
+      },
+    };
+  }
+
+  /**
+   * `admit` without the release closure, for callers that keep boardId and ip anyway (the
+   * WebSocket transport: one closure less per idle socket). null = admitted; call `leave` once.
+   */
+  enter(boardId: string, ip: string, origin: string | undefined): Extract<Admission, { ok: false }> | null {
     if (this.origins && origin !== undefined && !this.origins.has(normalizeOrigin(origin))) {
       return { ok: false, reason: 'origin', code: CloseCode.Forbidden, message: 'origin not allowed' };
     }
@@ -48,16 +66,13 @@ export class AdmissionControl {
     }
     bump(this.perBoard, boardId, 1);
     bump(this.perIp, ip, 1);
-    let released = false;
-    return {
-      ok: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        bump(this.perBoard, boardId, -1);
-        bump(this.perIp, ip, -1);
-      },
-    };
+    return null;
+  }
+
+  /** Undoes one successful `enter`. */
+  leave(boardId: string, ip: string): void {
+    bump(this.perBoard, boardId, -1);
+    bump(this.perIp, ip, -1);
   }
 }
 

@@ -104,8 +104,9 @@ class Connection implements Peer, RateState {
   /** Unsent bytes tolerated before the peer counts as slow: maxBufferedBytes, plus a sync reply in flight. */
   private backlogLimit: number;
   session: Session | null = null;
-  /** Admission release; auth grant untracking (NOOP when there is nothing to undo). */
-  release: () => void = NOOP;
+  /** Set once admitted: the address the admission caps counted (undone on close). */
+  admittedIp: string | null = null;
+  /** Auth grant untracking (NOOP when there is nothing to undo). */
   untrack: () => void = NOOP;
   viewer = false;
 
@@ -294,7 +295,7 @@ export function attachWsTransport(
     if (!conn) return;
     conn.closed = true;
     connections.delete(this);
-    conn.release();
+    if (conn.admittedIp !== null && conn.boardId) admission.leave(conn.boardId, conn.admittedIp);
     conn.untrack();
     conn.session?.closed();
     log.info({ conn: conn.id, boardId: conn.boardId, code, reason: reason.toString() }, 'connection close');
@@ -324,14 +325,15 @@ export function attachWsTransport(
       return;
     }
     const grant = authResult?.grant ?? null;
-    const admitted = admission.admit(boardId, remote ?? 'unknown', req.headers.origin);
-    if (!admitted.ok) {
-      metrics?.rejected(admitted.reason);
-      log.warn({ conn: conn.id, boardId, remote, origin: req.headers.origin, reason: admitted.reason }, 'connection refused');
-      conn.close(admitted.code, admitted.message);
+    const ip = remote ?? 'unknown';
+    const refused = admission.enter(boardId, ip, req.headers.origin);
+    if (refused) {
+      metrics?.rejected(refused.reason);
+      log.warn({ conn: conn.id, boardId, remote, origin: req.headers.origin, reason: refused.reason }, 'connection refused');
+      conn.close(refused.code, refused.message);
       return;
     }
-    conn.release = admitted.release;
+    conn.admittedIp = ip;
     conn.viewer = grant?.role === 'viewer';
     connections.set(ws, conn);
     if (auth && grant) conn.untrack = auth.track(grant, conn);
