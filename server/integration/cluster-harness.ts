@@ -188,9 +188,10 @@ export interface Balancer {
 
 /**
  * Round-robin TCP balancer with no stickiness: each connection goes to the next upstream that
- * accepts it (a dead one is skipped), as a plain L4 load balancer would.
+ * accepts it (a dead one is skipped), as a plain L4 load balancer would. `listenPort` 0 = any free
+ * port; e2e/cluster.spec.ts puts it on the port the web app's SYNC_URL names.
  */
-export async function startBalancer(upstreams: () => number[]): Promise<Balancer> {
+export async function startBalancer(upstreams: () => number[], listenPort = 0): Promise<Balancer> {
   let next = 0;
   const routed = new Map<number, number>();
   const sockets = new Set<net.Socket>();
@@ -222,7 +223,10 @@ export async function startBalancer(upstreams: () => number[]): Promise<Balancer
     };
     attempt(0);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // e.g. a fixed listenPort still taken
+    server.listen(listenPort, '127.0.0.1', resolve);
+  });
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
