@@ -30,12 +30,48 @@ export type SyncInfo = {
   localLoaded: boolean;
 };
 
-function readCarried(boardId: string): number {
-  const n = Number(readLocal(UNSAVED_PREFIX + boardId));
-  return Number.isInteger(n) && n > 0 ? n : 0;
+/**
+ * The stored count is one entry per page ({ [pageId]: n }), not one number: with one number, two
+ * tabs of a board overwrote each other, and a tab closing with nothing pending erased the other
+ * tab's count, so the board reopened offline claiming everything was saved.
+ */
+const PAGE_ID = Math.random().toString(36).slice(2, 10);
+
+function readEntries(boardId: string): Record<string, number> {
+  const raw = readLocal(UNSAVED_PREFIX + boardId);
+  if (raw === null) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return {};
+  }
+  if (typeof parsed === 'number') parsed = { legacy: parsed }; // written by an older version
+  if (typeof parsed !== 'object' || parsed === null) return {};
+  return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => Number.isInteger(e[1]) && e[1] > 0));
 }
 
-const writeCarried = (boardId: string, n: number): void => writeLocal(UNSAVED_PREFIX + boardId, n > 0 ? String(n) : null);
+function writeEntries(boardId: string, entries: Record<string, number>): void {
+  writeLocal(UNSAVED_PREFIX + boardId, Object.keys(entries).length > 0 ? JSON.stringify(entries) : null);
+}
+
+/**
+ * Adopts every stored entry (closed pages' changes are in IndexedDB, so this page's first upload
+ * carries them): their sum becomes this page's count. A still-open tab counted here too is counted
+ * twice, which only delays the "saved" until the first confirmation; it re-adds its own entry.
+ */
+function takeCarried(boardId: string): number {
+  const carried = Object.values(readEntries(boardId)).reduce((a, b) => a + b, 0);
+  writeEntries(boardId, carried > 0 ? { [PAGE_ID]: carried } : {});
+  return carried;
+}
+
+function writeCarried(boardId: string, n: number): void {
+  const entries = readEntries(boardId);
+  if (n > 0) entries[PAGE_ID] = n;
+  else delete entries[PAGE_ID];
+  writeEntries(boardId, entries);
+}
 
 export interface LocalFirst {
   WebSocketPolyfill: ReturnType<typeof createSyncSocketClass>;
@@ -50,7 +86,7 @@ type Doc = ConstructorParameters<typeof IndexeddbPersistence>[1];
 /** `stateVector` is the doc's encoded state vector (this file may not import yjs). */
 export function openLocalFirst(boardId: string, doc: Doc, stateVector: () => Uint8Array, onInfo: (info: SyncInfo) => void): LocalFirst {
   const policy = new ReconnectPolicy();
-  const pending = new PendingChanges({ carried: readCarried(boardId) });
+  const pending = new PendingChanges({ carried: takeCarried(boardId) });
   let transport: TransportKind | null = null;
   let localLoaded = false;
   let unsavedSince: number | null = pending.count > 0 ? Date.now() : null;
