@@ -55,18 +55,3 @@ export class MalformedMessageError extends Error {
     super(message);
   }
 }
-
-/** Updates applied since the last tick, waiting to be written together. */
-export interface Batch {
-  updates: Uint8Array[];
-  origins: Peer[];
-  receivedAt: number[];
-  done: Promise<void>;
-  resolve: () => void;
-}
-
-export function newBatch(): Batch {
-  let resolve: () => void = () => {};
-  const done = new Promise<void>((r) => (resolve = r));
-  return { updates: [], origins: [], receivedAt: [], done, resolve };
-}

@@ -38,7 +38,8 @@ import { SeqTracker } from '../scale/seq-tracker';
 import type { Flushable, FlushTicker } from './flush-ticker';
 import { Presence } from './presence';
 import { Step2Cache } from './step2-cache';
-import { MalformedMessageError, newBatch, REMOTE_ORIGIN, type Batch, type Peer, type RoomPolicy } from './room-types';
+import { MalformedMessageError, REMOTE_ORIGIN, type Peer, type RoomPolicy } from './room-types';
+import { WriteQueue } from './write-queue';
 
 export { MalformedMessageError, REMOTE_ORIGIN, type CompactionPolicy, type Peer, type RoomPolicy, type RoomReplication } from './room-types';
 
@@ -61,11 +62,8 @@ export class Room implements Flushable {
   readonly seqs: SeqTracker;
   private tailCount: number;
   private tailBytes: number;
-  /** Applied updates not yet handed to the ticker. */
-  private batch: Batch | null = null;
-  /** Batches handed to the ticker, oldest first, not yet committed. */
-  private readonly inFlight: Batch[] = [];
-  private writeWaiters: (() => void)[] = [];
+  /** Applied updates on their way to disk (sent only once written). */
+  private readonly writes = new WriteQueue();
   private readonly sweepTimer: NodeJS.Timeout;
   private lastPresenceAt = 0;
   private compacting: Promise<void> | null = null;
@@ -181,7 +179,11 @@ export class Room implements Flushable {
     }
     metrics?.applySeconds.observe((performance.now() - started) / 1000);
     const gap = !hadPending && this.dropPending();
-    if (integrated.length > 0) await this.persistAndBroadcast(integrated, origin, receivedAt);
+    if (integrated.length > 0) {
+      const written = this.writes.add(integrated, origin, receivedAt);
+      this.ticker.schedule(this);
+      await written; // on disk and broadcast (committed), or abandoned (broken)
+    }
     if (this.broken) return;
     if (applyError) {
       throw new MalformedMessageError(`update failed to apply: ${String(applyError)}`);
@@ -225,24 +227,12 @@ export class Room implements Flushable {
     return true;
   }
 
-  /** Queues `updates` for the next tick's write; resolves once they are on disk and broadcast. */
-  private persistAndBroadcast(updates: Uint8Array[], origin: Peer, receivedAt: number): Promise<void> {
-    const batch = (this.batch ??= newBatch());
-    for (const u of updates) {
-      batch.updates.push(u);
-      batch.origins.push(origin);
-      batch.receivedAt.push(receivedAt);
-    }
-    this.ticker.schedule(this);
-    return batch.done;
-  }
-
   /** Ticker: broadcast coalesced presence now; hand over the updates to write. */
   flush(): Uint8Array[] | null {
     if (this.presence.hasChanges) {
       const now = performance.now();
       // edits going out this tick take the presence along: the peers get a write now anyway
-      if (this.batch !== null || now - this.lastPresenceAt >= this.policy.presenceWindowMs) {
+      if (this.writes.hasOpenBatch || now - this.lastPresenceAt >= this.policy.presenceWindowMs) {
         this.lastPresenceAt = now;
         const dirty = this.presence.takeDirty();
         const frame = encodeAwarenessMessage(dirty?.all ?? new Uint8Array([0]));
@@ -253,16 +243,13 @@ export class Room implements Flushable {
         this.ticker.later(this, this.lastPresenceAt + this.policy.presenceWindowMs);
       }
     }
-    const batch = this.batch;
-    if (!batch || this.broken) return null;
-    this.batch = null;
-    this.inFlight.push(batch);
-    return batch.updates;
+    if (this.broken) return null;
+    return this.writes.take()?.updates ?? null;
   }
 
   /** Ticker: the oldest in-flight batch is durable; now (and only now) it goes out. */
   committed(lastSeq: number): void {
-    const batch = this.inFlight.shift();
+    const batch = this.writes.shift();
     if (!batch) return;
     const metrics = this.policy.metrics;
     const firstSeq = lastSeq - batch.updates.length + 1;
@@ -280,7 +267,7 @@ export class Room implements Flushable {
       for (const peer of this.peers.keys()) if (peer !== origin) peer.send(frame);
       metrics?.broadcastSeconds.observe((now - batch.receivedAt[i]) / 1000);
     }
-    this.settle(batch);
+    this.writes.settle(batch);
     this.policy.replication?.committed(this, firstSeq, batch.updates);
     this.maybeCompact();
   }
@@ -364,30 +351,18 @@ export class Room implements Flushable {
 
   /** Some applied update is not yet written (its seq is not known yet). */
   get writing(): boolean {
-    return this.batch !== null || this.inFlight.length > 0;
+    return this.writes.busy;
   }
 
   /** Ticker: the oldest in-flight batch was not written; nothing of it was sent. */
   writeFailed(err: unknown): void {
-    const batch = this.inFlight.shift();
     this.policy.metrics?.error('storage');
     this.fail(err);
-    if (batch) this.settle(batch);
-  }
-
-  private settle(batch: Batch): void {
-    batch.resolve();
-    if (this.batch === null && this.inFlight.length === 0) {
-      const waiters = this.writeWaiters;
-      this.writeWaiters = [];
-      for (const wake of waiters) wake();
-    }
   }
 
   /** Resolves when nothing applied is unwritten, i.e. the doc equals what is on disk. */
   whenPersisted(): Promise<void> {
-    if (this.batch === null && this.inFlight.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.writeWaiters.push(resolve));
+    return this.writes.whenIdle();
   }
 
   /** Folds the log tail into a snapshot. Safe to call concurrently (calls share one run). */
@@ -424,11 +399,7 @@ export class Room implements Flushable {
     // clients keep their edits and re-upload them on reconnect (server step 1)
     for (const peer of this.peers.keys()) peer.close(1011, 'board storage failed');
     // updates applied but never written: release whoever waits on them (nothing was sent)
-    for (const b of [...this.inFlight.splice(0), ...(this.batch ? [this.batch] : [])]) b.resolve();
-    this.batch = null;
-    const waiters = this.writeWaiters;
-    this.writeWaiters = [];
-    for (const wake of waiters) wake();
+    this.writes.abandon();
     this.onBroken(this);
   }
 

@@ -1,0 +1,123 @@
+/**
+ * One WebSocket connection as the room sees it (a Peer) plus its liveness and rate state, in ONE
+ * object; and the per-turn cork/uncork that makes a room flush leave as one writev per peer.
+ */
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import { CloseCode } from '../../lib/protocol/close-codes';
+import type { RateState } from '../limits/token-bucket';
+import type { ErrorKind, Metrics } from '../metrics/metrics';
+import type { Peer } from '../rooms/room';
+import type { Session } from '../rooms/session';
+
+/** Close codes that mean "this client did something wrong", for the errors metric (4413s are counted where detected, by cause). */
+const ERROR_KIND_BY_CLOSE: ReadonlyMap<number, ErrorKind> = new Map<number, ErrorKind>([
+  [CloseCode.MalformedMessage, 'malformed'],
+  [CloseCode.RateLimited, 'rate_limited'],
+  [1011, 'internal'],
+]);
+
+const NOOP = (): void => {};
+
+/** Sockets corked during this turn; uncorked together in the check phase, after the turn and its promise continuations. */
+const corked: Connection[] = [];
+function uncorkAll(): void {
+  for (const peer of corked) peer.uncork();
+  corked.length = 0;
+}
+
+const BINARY = { binary: true } as const;
+/** After a 4508 close, how long the close frame gets to reach a client before the socket is destroyed. */
+const SLOW_CLIENT_GRACE_MS = 1_000;
+
+/**
+ * Everything one socket needs, in ONE object: the room's Peer, liveness, rate-limit state, its
+ * session and what to release on close. Idle sockets are most of a server's sockets, so there are
+ * no per-connection closures or limiter objects (the ws listeners are shared and find this by ws).
+ */
+export class Connection implements Peer, RateState {
+  closed = false;
+  /** Set on every send; the heartbeat tick turns it into lastSentAt (no clock read per frame). */
+  sent = false;
+  awaitingPong = false;
+  private corked = false;
+  lastSentAt = Date.now();
+  lastPingAt = 0;
+  msgTat = 0;
+  byteTat = 0;
+  /** Unsent bytes tolerated before the peer counts as slow: maxBufferedBytes, plus a sync reply in flight. */
+  private backlogLimit: number;
+  session: Session | null = null;
+  /** Set once admitted: the address the admission caps counted (undone on close). */
+  admittedIp: string | null = null;
+  /** Auth grant untracking (NOOP when there is nothing to undo). */
+  untrack: () => void = NOOP;
+  viewer = false;
+
+  constructor(
+    private readonly num: number,
+    readonly ws: WebSocket,
+    private readonly socket: Duplex,
+    readonly boardId: string | null,
+    private readonly maxBufferedBytes: number,
+    private readonly metrics: Metrics | null = null,
+  ) {
+    this.backlogLimit = maxBufferedBytes;
+  }
+
+  /** Built on demand (logs only): a stored string would cost every idle socket. */
+  get id(): string {
+    return `c${this.num}`;
+  }
+
+  get remote(): string | undefined {
+    return (this.socket as Duplex & { remoteAddress?: string }).remoteAddress;
+  }
+
+  send(frame: Uint8Array, reply = false): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    const buffered = this.ws.bufferedAmount;
+    if (buffered > this.backlogLimit) {
+      this.metrics?.error('slow_client');
+      this.close(CloseCode.SlowClient, 'client too slow');
+      // the close frame queues behind the backlog the client isn't reading: free it soon, not after ws's 30 s
+      setTimeout(terminate, SLOW_CLIENT_GRACE_MS, this.ws).unref();
+      return;
+    }
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      // setImmediate, not nextTick: a tick's presence goes out synchronously but its edits only after
+      // the storage write's promise settles; both must leave in the same writev (one syscall per peer)
+      if (corked.push(this) === 1) setImmediate(uncorkAll);
+    }
+    if (buffered <= this.maxBufferedBytes) {
+      this.backlogLimit = this.maxBufferedBytes;
+      // A joiner's step 2 of a big board is a backlog by itself: without this allowance the next
+      // cursor update would drop every joiner of a 5 MB board as "slow" before it has read 5 MB.
+      // Only for a peer that is keeping up, so repeated step 1s can't grow it without bound.
+      if (reply) this.backlogLimit = buffered + frame.byteLength + this.maxBufferedBytes;
+    }
+    this.sent = true;
+    this.metrics?.frameOut(frame);
+    this.ws.send(frame, BINARY);
+  }
+
+  uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    const kind = ERROR_KIND_BY_CLOSE.get(code);
+    if (kind) this.metrics?.error(kind);
+    this.ws.close(code, reason);
+  }
+}
+
+function terminate(ws: WebSocket): void {
+  ws.terminate();
+}
+
