@@ -8,17 +8,18 @@
  * (lib/notes/note-previews.ts decides).
  *
  * A pan or zoom moves one container (a CSS transform set outside React); the visible set is
- * recomputed at most once per frame from a shape cache that re-reads only the shapes a change
- * touched, and a note's HTML is rebuilt only when that note changed.
+ * recomputed at most once per frame from the canvas' shape cache (one copy of the shapes and one
+ * spatial index per board, shared), and a note's HTML is rebuilt only when that note changed.
  */
 import { memo, useEffect, useRef, useState } from 'react';
-import { getNoteTree, observeShapes, ShapeCache, type NoteShape } from '@/lib/board';
+import { getNoteTree, observeShapes, type NoteShape } from '@/lib/board';
 import { shapeBounds } from '@/lib/geometry/shape-geometry';
 import { noteTreeToHtml } from '@/lib/notes/note-html';
 import { pickPreviews } from '@/lib/notes/note-previews';
 import type { Camera } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { useBoardSession } from '../board/board-session';
+import { useEditorStore } from '../canvas/editor-store';
 import { useNoteStore } from './note-store';
 
 type Preview = { note: NoteShape; html: string };
@@ -34,9 +35,7 @@ export function NotePreviews() {
     const el = layer.current;
     // ?previews=0 leaves every note to the canvas (benchmarks compare the two)
     if (!board || !el || new URLSearchParams(window.location.search).get('previews') === '0') return;
-    const cache = new ShapeCache();
     const html = new Map<string, string>();
-    let loaded = false;
     let frame = 0;
     let current: Preview[] = [];
     // from the ResizeObserver: reading clientWidth per frame would force a layout while panning
@@ -47,10 +46,10 @@ export function NotePreviews() {
     };
     const compute = () => {
       frame = 0;
-      if (!loaded) {
-        cache.reset(board);
-        loaded = true;
-      }
+      // the canvas' shape cache (already current: observeShapes updates it synchronously), not a second copy
+      const editor = useEditorStore.getState().editor;
+      if (!editor || editor.board !== board) return; // the editor store's subscription schedules us again
+      const cache = editor.cache;
       const camera = useUiStore.getState().camera;
       place(camera);
       const box = { x: -camera.x, y: -camera.y, w: size.width / camera.zoom, h: size.height / camera.zoom };
@@ -74,8 +73,6 @@ export function NotePreviews() {
     // the first load waits a frame: the canvas paints the board first
     schedule();
     const stopShapes = observeShapes(board, ({ ids }) => {
-      if (!loaded) return; // the first compute loads everything anyway
-      cache.apply(board, ids);
       for (const id of ids) html.delete(id);
       schedule();
     });
@@ -86,6 +83,9 @@ export function NotePreviews() {
       schedule();
     });
     const stopNotes = useNoteStore.subscribe(schedule);
+    const stopEditor = useEditorStore.subscribe((s, prev) => {
+      if (s.editor !== prev.editor) schedule();
+    });
     const resize = new ResizeObserver(([entry]) => {
       size = { width: entry.contentRect.width, height: entry.contentRect.height };
       schedule();
@@ -96,6 +96,7 @@ export function NotePreviews() {
       stopShapes();
       stopUi();
       stopNotes();
+      stopEditor();
       resize.disconnect();
       setPreviews([]);
     };
