@@ -3,12 +3,19 @@
  * object; and the per-turn cork/uncork that makes a room flush leave as one writev per peer.
  */
 import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import type { RateState } from '../limits/token-bucket';
 import type { ErrorKind, Metrics } from '../metrics/metrics';
 import type { Peer } from '../rooms/room';
 import type { Session } from '../rooms/session';
+import { WebSocketPeer } from './websocket/socket';
+
+/** What the transport does with a connection's events: one object shared by every connection. */
+export interface ConnectionEvents {
+  message(conn: Connection, data: Uint8Array, binary: boolean): void;
+  closed(conn: Connection, code: number, reason: string): void;
+  protocolError(conn: Connection, code: number, reason: string): void;
+}
 
 /** Close codes that mean "this client did something wrong", for the errors metric (4413s are counted where detected, by cause). */
 const ERROR_KIND_BY_CLOSE: ReadonlyMap<number, ErrorKind> = new Map<number, ErrorKind>([
@@ -26,16 +33,16 @@ function uncorkAll(): void {
   corked.length = 0;
 }
 
-const BINARY = { binary: true } as const;
 /** After a 4508 close, how long the close frame gets to reach a client before the socket is destroyed. */
 const SLOW_CLIENT_GRACE_MS = 1_000;
 
 /**
  * Everything one socket needs, in ONE object: the room's Peer, liveness, rate-limit state, its
- * session and what to release on close. Idle sockets are most of a server's sockets, so there are
- * no per-connection closures or limiter objects (the ws listeners are shared and find this by ws).
+ * session and what to release on close, and (by inheritance) the WebSocket's parser and close state.
+ * Idle sockets are most of a server's sockets, so there are no per-connection closures or limiter
+ * objects (the socket listeners are shared, see websocket/socket.ts).
  */
-export class Connection implements Peer, RateState {
+export class Connection extends WebSocketPeer implements Peer, RateState {
   closed = false;
   /** Set on every send; the heartbeat tick turns it into lastSentAt (no clock read per frame). */
   sent = false;
@@ -56,13 +63,41 @@ export class Connection implements Peer, RateState {
 
   constructor(
     private readonly num: number,
-    readonly ws: WebSocket,
-    private readonly socket: Duplex,
+    socket: Duplex,
     readonly boardId: string | null,
+    /** Hard cap of one message (1009 above it); frames above config.maxMessageBytes get 4413 from the transport. */
+    maxPayload: number,
     private readonly maxBufferedBytes: number,
+    private readonly events: ConnectionEvents,
     private readonly metrics: Metrics | null = null,
   ) {
+    super(socket, maxPayload);
     this.backlogLimit = maxBufferedBytes;
+  }
+
+  protected onMessage(data: Uint8Array, binary: boolean): void {
+    this.events.message(this, data, binary);
+  }
+
+  protected onPong(): void {
+    this.awaitingPong = false;
+  }
+
+  protected onClosed(code: number, reason: string): void {
+    this.closed = true;
+    this.events.closed(this, code, reason);
+  }
+
+  protected onProtocolError(code: number, reason: string): void {
+    this.closed = true;
+    this.events.protocolError(this, code, reason);
+    super.onProtocolError(code, reason);
+  }
+
+  protected onCloseFrame(code: number, reason: string): void {
+    // the peer is leaving: nothing more goes to it
+    this.closed = true;
+    super.onCloseFrame(code, reason);
   }
 
   /** Built on demand (logs only): a stored string would cost every idle socket. */
@@ -75,13 +110,13 @@ export class Connection implements Peer, RateState {
   }
 
   send(frame: Uint8Array, reply = false): void {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    const buffered = this.ws.bufferedAmount;
+    if (this.closed) return;
+    const buffered = this.socket.writableLength;
     if (buffered > this.backlogLimit) {
       this.metrics?.error('slow_client');
-      this.close(CloseCode.SlowClient, 'client too slow');
-      // the close frame queues behind the backlog the client isn't reading: free it soon, not after ws's 30 s
-      setTimeout(terminate, SLOW_CLIENT_GRACE_MS, this.ws).unref();
+      this.closed = true;
+      // the close frame queues behind the backlog the client isn't reading: free it soon
+      this.closeWith(CloseCode.SlowClient, 'client too slow', SLOW_CLIENT_GRACE_MS);
       return;
     }
     if (!this.corked) {
@@ -100,7 +135,7 @@ export class Connection implements Peer, RateState {
     }
     this.sent = true;
     this.metrics?.frameOut(frame);
-    this.ws.send(frame, BINARY);
+    this.sendBinary(frame);
   }
 
   uncork(): void {
@@ -113,11 +148,7 @@ export class Connection implements Peer, RateState {
     this.closed = true;
     const kind = ERROR_KIND_BY_CLOSE.get(code);
     if (kind) this.metrics?.error(kind);
-    this.ws.close(code, reason);
+    this.closeWith(code, reason);
   }
-}
-
-function terminate(ws: WebSocket): void {
-  ws.terminate();
 }
 

@@ -2,7 +2,11 @@
  * WebSocket transport: upgrade, board id from the path, frame size limit, liveness. It knows
  * sockets, not Yjs: frames go to a Session, which talks to the room.
  *
- * Liveness uses ONE server-wide interval: ws ping/pong finds dead peers, and sockets that were
+ * The WebSocket protocol itself (handshake, frames, close handshake) is ours, in ./websocket: `ws`'s
+ * per-socket objects (WebSocket, Receiver stream, Sender, listener arrays) were ~3 KB of heap per idle
+ * connection together with Node's socket, and its stream machinery ~13 % of busy CPU.
+ *
+ * Liveness uses ONE server-wide interval: ping/pong finds dead peers, and sockets that were
  * sent nothing for idleFrameAfterMs get the 3-byte empty awareness update, because a y-websocket
  * v3 client reconnects after 30 s without a message (protocol pongs don't count for it).
  *
@@ -17,8 +21,8 @@
  * (transient: it reconnects and resyncs) instead of buffering without bound.
  */
 import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { isBoardId } from '../../lib/board-id';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import { isDocumentWrite, tokenFromUrl, type AuthResult, type BoardAuth } from '../auth/board-auth';
@@ -30,7 +34,8 @@ import type { Metrics } from '../metrics/metrics';
 import { HEARTBEAT_FRAME } from '../protocol/messages';
 import type { RoomRegistry } from '../rooms/room-registry';
 import { openSession } from '../rooms/session';
-import { Connection } from './ws-connection';
+import { Connection, type ConnectionEvents } from './ws-connection';
+import { checkUpgrade, writeAccept, writeRefusal } from './websocket/handshake';
 
 type TransportConfig = Pick<
   Config,
@@ -66,15 +71,12 @@ function destroyOnError(this: Duplex): void {
   this.destroy();
 }
 
-function byteLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((n, b) => n + b.byteLength, 0);
-  return data.byteLength;
-}
-
-function toBytes(data: RawData): Uint8Array {
-  // copy: ws may hand out views into a larger shared buffer
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  return new Uint8Array(data instanceof ArrayBuffer ? data.slice(0) : data);
+/** What the upgrade request tells the connection; read before authorization so `req` is not kept. */
+interface Upgrade {
+  key: string;
+  url: string | undefined;
+  boardId: string | null;
+  origin: string | undefined;
 }
 
 export interface WsTransport {
@@ -99,16 +101,12 @@ export function attachWsTransport(
   /** Shared with the HTTP fallback (start-server.ts) so the caps count both transports. */
   admission: AdmissionControl = new AdmissionControl(config),
 ): WsTransport {
-  // ws itself answers 1009 above maxPayload; leave headroom so ordinary oversize frames get our 4413
-  // no permessage-deflate: its zlib state costs ~tens of KB per socket and CPU per frame
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: config.maxMessageBytes * 2,
-    perMessageDeflate: false,
-    clientTracking: false,
-  });
+  // the parser answers 1009 above maxPayload; headroom so ordinary oversize frames get our 4413
+  const maxPayload = config.maxMessageBytes * 2;
   const maxBufferedBytes = config.maxBufferedBytes;
-  const connections = new Map<WebSocket, Connection>();
+  const connections = new Set<Connection>();
+  /** Resolves closeAll's wait once the last connection is gone. */
+  let allGone: (() => void) | null = null;
   let nextId = 1;
   let draining = false;
   let accepting = true;
@@ -122,11 +120,18 @@ export function attachWsTransport(
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    // a malformed upgrade is refused at the HTTP level; board and auth problems are not (see onConnection)
+    const checked = checkUpgrade(req);
+    if (!checked.ok) {
+      writeRefusal(socket, checked.status, checked.reason);
+      return;
+    }
     // authorized before the upgrade completes, so no frame can arrive before the role is known
     const boardId = boardIdFromUrl(req.url);
+    const upgrade: Upgrade = { key: checked.key, url: req.url, boardId, origin: req.headers.origin };
     const authorized = auth && boardId ? auth.authorize(boardId, tokenFromUrl(req.url)) : Promise.resolve(null);
     authorized.then(
-      (result) => wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, req, result)),
+      (result) => onConnection(socket, head, upgrade, result),
       (err: unknown) => {
         log.error({ err, url: req.url }, 'authorization failed');
         socket.destroy();
@@ -136,74 +141,73 @@ export function attachWsTransport(
 
   const rateLimits = new RateLimits(config);
 
-  // The listeners below are shared by every socket (`this` is the ws): per-connection closures
-  // and their contexts were ~1 KB of each idle connection's heap.
-  function onSocketError(this: WebSocket, err: Error): void {
-    metrics?.error('socket');
-    log.warn({ err, conn: connections.get(this)?.id }, 'socket error');
-  }
+  // Shared by every connection (one object, no closures per socket): per-connection closures and
+  // their contexts were ~1 KB of each idle connection's heap.
+  const events: ConnectionEvents = {
+    protocolError(conn, code, reason) {
+      metrics?.error('socket');
+      log.warn({ conn: conn.id, boardId: conn.boardId, code, reason }, 'websocket protocol error');
+    },
+    message(conn, frame, isBinary) {
+      if (draining || conn.closed || !connections.has(conn)) return;
+      const over = rateLimits.admit(conn, frame.byteLength);
+      if (over) {
+        log.warn({ conn: conn.id, boardId: conn.boardId, remote: conn.remote, limit: over }, 'rate limit exceeded');
+        conn.close(CloseCode.RateLimited, 'rate limit exceeded');
+        return;
+      }
+      metrics?.frameIn(frame);
+      if (frame.byteLength > config.maxMessageBytes) {
+        metrics?.error('too_large');
+        log.warn({ conn: conn.id, boardId: conn.boardId, bytes: frame.byteLength }, 'frame too large');
+        conn.close(CloseCode.TooLarge, 'message too large');
+        return;
+      }
+      if (!isBinary) {
+        log.warn({ conn: conn.id, boardId: conn.boardId }, 'text frame');
+        conn.close(CloseCode.MalformedMessage, 'binary frames only');
+        return;
+      }
+      // viewers: document writes are dropped (never applied, stored or relayed); their stock client
+      // sends step 2 on every connect, so this is not a reason to close. Awareness still flows.
+      if (auth && conn.viewer && isDocumentWrite(frame)) {
+        auth.droppedViewerWrites++;
+        return;
+      }
+      conn.session?.receive(frame);
+    },
+    closed(conn, code, reason) {
+      if (!connections.delete(conn)) return;
+      if (conn.admittedIp !== null && conn.boardId) admission.leave(conn.boardId, conn.admittedIp);
+      conn.untrack();
+      conn.session?.closed();
+      log.info({ conn: conn.id, boardId: conn.boardId, code, reason }, 'connection close');
+      if (connections.size === 0) allGone?.();
+    },
+  };
 
-  function onPong(this: WebSocket): void {
-    const conn = connections.get(this);
-    if (conn) conn.awaitingPong = false;
-  }
-
-  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-    const conn = connections.get(this);
-    if (!conn || draining || conn.closed) return;
-    const over = rateLimits.admit(conn, byteLength(data));
-    if (over) {
-      log.warn({ conn: conn.id, boardId: conn.boardId, remote: conn.remote, limit: over }, 'rate limit exceeded');
-      conn.close(CloseCode.RateLimited, 'rate limit exceeded');
+  function onConnection(socket: Duplex, head: Buffer, upgrade: Upgrade, authResult: AuthResult | null): void {
+    // the client may have gone while we authorized
+    if (socket.destroyed || !socket.writable) {
+      socket.destroy();
       return;
     }
-    const frame = toBytes(data);
-    metrics?.frameIn(frame);
-    if (frame.byteLength > config.maxMessageBytes) {
-      metrics?.error('too_large');
-      log.warn({ conn: conn.id, boardId: conn.boardId, bytes: frame.byteLength }, 'frame too large');
-      conn.close(CloseCode.TooLarge, 'message too large');
-      return;
-    }
-    if (!isBinary) {
-      log.warn({ conn: conn.id, boardId: conn.boardId }, 'text frame');
-      conn.close(CloseCode.MalformedMessage, 'binary frames only');
-      return;
-    }
-    // viewers: document writes are dropped (never applied, stored or relayed); their stock client
-    // sends step 2 on every connect, so this is not a reason to close. Awareness still flows.
-    if (auth && conn.viewer && isDocumentWrite(frame)) {
-      auth.droppedViewerWrites++;
-      return;
-    }
-    conn.session?.receive(frame);
-  }
-
-  function onClose(this: WebSocket, code: number, reason: Buffer): void {
-    const conn = connections.get(this);
-    if (!conn) return;
-    conn.closed = true;
-    connections.delete(this);
-    if (conn.admittedIp !== null && conn.boardId) admission.leave(conn.boardId, conn.admittedIp);
-    conn.untrack();
-    conn.session?.closed();
-    log.info({ conn: conn.id, boardId: conn.boardId, code, reason: reason.toString() }, 'connection close');
-  }
-
-  function onConnection(ws: WebSocket, socket: Duplex, req: IncomingMessage, authResult: AuthResult | null): void {
-    const boardId = boardIdFromUrl(req.url);
-    const conn = new Connection(nextId++, ws, socket, boardId, maxBufferedBytes, metrics);
-    const remote = req.socket.remoteAddress;
-    ws.on('error', onSocketError);
+    writeAccept(socket, upgrade.key);
+    const tcp = socket as Socket;
+    tcp.setNoDelay(true);
+    tcp.setTimeout(0);
+    const { boardId, url, origin } = upgrade;
+    const conn = new Connection(nextId++, socket, boardId, maxPayload, maxBufferedBytes, events, metrics);
+    const remote = tcp.remoteAddress;
     // never reject at the HTTP upgrade: browsers would see 1006 and retry forever
     if (draining || !accepting) {
       metrics?.rejected('draining');
-      ws.close(CloseCode.ServiceRestart, 'server restarting');
+      conn.close(CloseCode.ServiceRestart, 'server restarting');
       return;
     }
     if (!boardId) {
       metrics?.rejected('invalid_board_id');
-      log.info({ conn: conn.id, url: req.url, remote }, 'connection refused: invalid board id');
+      log.info({ conn: conn.id, url, remote }, 'connection refused: invalid board id');
       conn.close(CloseCode.InvalidBoardId, 'invalid board id');
       return;
     }
@@ -215,37 +219,35 @@ export function attachWsTransport(
     }
     const grant = authResult?.grant ?? null;
     const ip = remote ?? 'unknown';
-    const refused = admission.enter(boardId, ip, req.headers.origin);
+    const refused = admission.enter(boardId, ip, origin);
     if (refused) {
       metrics?.rejected(refused.reason);
-      log.warn({ conn: conn.id, boardId, remote, origin: req.headers.origin, reason: refused.reason }, 'connection refused');
+      log.warn({ conn: conn.id, boardId, remote, origin, reason: refused.reason }, 'connection refused');
       conn.close(refused.code, refused.message);
       return;
     }
     conn.admittedIp = ip;
     conn.viewer = grant?.role === 'viewer';
-    connections.set(ws, conn);
+    connections.add(conn);
     if (auth && grant) conn.untrack = auth.track(grant, conn);
     conn.session = openSession(registry, boardId, conn, log);
     log.info({ conn: conn.id, boardId, remote, role: grant?.role ?? 'editor' }, 'connection open');
-
-    ws.on('pong', onPong);
-    ws.on('message', onMessage);
-    ws.on('close', onClose);
+    // bytes the HTTP parser read past the request (a client may send right after its upgrade)
+    conn.start(head);
   }
 
   const tick = setInterval(() => {
     const now = Date.now();
-    for (const [ws, conn] of connections) {
+    for (const conn of connections) {
       if (now - conn.lastPingAt >= config.pingIntervalMs) {
         if (conn.awaitingPong) {
           log.info({ conn: conn.id }, 'no pong: terminating');
-          ws.terminate();
+          conn.terminate();
           continue;
         }
         conn.awaitingPong = true;
         conn.lastPingAt = now;
-        ws.ping();
+        conn.ping();
       }
       if (conn.sent) {
         conn.sent = false;
@@ -266,8 +268,11 @@ export function attachWsTransport(
     },
     async closeAll() {
       accepting = false;
-      const open = [...connections.keys()];
-      const gone = open.map((ws) => new Promise<void>((resolve) => ws.once('close', () => resolve())));
+      const open = [...connections];
+      const gone = new Promise<void>((resolve) => {
+        allGone = resolve;
+        if (connections.size === 0) resolve();
+      });
       // shuffled so the same clients aren't always first back, then one close every drainMs / n
       for (let i = open.length - 1; i > 0; i--) {
         const j = Math.floor(Math.random() * (i + 1));
@@ -282,13 +287,12 @@ export function attachWsTransport(
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 10)));
         const elapsed = performance.now() - started;
         while (i < open.length && i * spacing <= elapsed) {
-          connections.get(open[i++])?.close(CloseCode.ServiceRestart, 'server restarting');
+          open[i++].close(CloseCode.ServiceRestart, 'server restarting');
         }
       }
       const timer = new Promise<void>((resolve) => setTimeout(resolve, Math.min(2000, config.shutdownTimeoutMs)).unref());
-      await Promise.race([Promise.all(gone), timer]);
-      for (const ws of open) if (ws.readyState !== ws.CLOSED) ws.terminate();
-      wss.close();
+      await Promise.race([gone, timer]);
+      for (const conn of open) conn.terminate();
     },
   };
 }
