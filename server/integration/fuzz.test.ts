@@ -11,6 +11,7 @@ import * as Y from 'yjs';
 import { encodeAwarenessMessage, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../protocol/messages';
 import { healthyPair, rawSocket, type RawSocket } from '../testing/healthy-pair';
 import { connectClient, makeTempDir, spawnServer, waitFor, type ChildServer } from '../testing/helpers';
+import { prng } from '../testing/prng';
 
 const FUZZ_MS = 8_000;
 const MAX_FRAMES = 40_000;
@@ -20,18 +21,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-/** mulberry32: tiny seeded PRNG so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Real frames a stock client would send, touching only types the pre-fuzz content doesn't use. */
 function seedFrames(): Uint8Array[] {

@@ -83,8 +83,8 @@ describe('decodeMessage', () => {
 
   it('rejects awareness updates with bad JSON, bad UTF-8 or a lying count', () => {
     // 1 entry: client 1, clock 1, string "{" (not JSON)
-    expect(reason(bytes(1, 5, 1, 1, 1, 1, 0x7b))).toBe('awareness state is not JSON');
-    expect(reason(bytes(1, 5, 1, 1, 1, 1, 0xff))).toBe('invalid utf-8 string');
+    expect(reason(bytes(1, 5, 1, 1, 1, 1, 0x7b))).toBe('awareness state is not UTF-8 JSON');
+    expect(reason(bytes(1, 5, 1, 1, 1, 1, 0xff))).toBe('awareness state is not UTF-8 JSON');
     expect(reason(bytes(1, 2, 100, 0))).toBe('awareness count 100 exceeds frame');
   });
 });

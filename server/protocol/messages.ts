@@ -6,6 +6,7 @@
  * on a truncated update.
  */
 import * as Y from 'yjs';
+import { JSON_INVALID, JSON_NULL, checkJson } from './json-check';
 
 export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
 export const SyncType = { Step1: 0, Step2: 1, Update: 2 } as const;
@@ -13,7 +14,7 @@ export const SyncType = { Step1: 0, Step2: 1, Update: 2 } as const;
 /**
  * One awareness entry, kept as the raw JSON bytes the client sent: the server only needs the client
  * id and clock (ownership, ordering) and the state's size, so the state is relayed as-is, never
- * re-stringified. It is still parsed once on arrival (see decodeAwarenessUpdate).
+ * re-stringified. It is still checked once on arrival (see decodeAwarenessUpdate).
  */
 export interface AwarenessEntry {
   clientId: number;
@@ -131,15 +132,13 @@ export function validateUpdate(update: Uint8Array): void {
   Y.decodeUpdate(update);
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * `varUint(n) • n × (varUint clientID • varUint clock • varString(JSON state))`.
  *
- * Each state is parsed once (result discarded but for null detection): the server coalesces
- * entries of several clients into one message, and one unparsable state would make every receiver
- * (y-protocols JSON.parses each entry) drop the whole message, i.e. everyone else's presence too.
- * Parsing ~100-byte states costs far less than the re-stringify + re-encode it replaces.
+ * Each state is checked to be well-formed UTF-8 JSON (json-check.ts, no decoding): the server
+ * coalesces entries of several clients into one message, and one unparsable state would make
+ * every receiver (y-protocols JSON.parses each entry) drop the whole message, i.e. everyone
+ * else's presence too.
  */
 export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
   const r = new Reader(update);
@@ -151,31 +150,31 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
     const clientId = r.varUint();
     const clock = r.varUint();
     const json = r.varView();
-    let text: string;
-    try {
-      text = utf8.decode(json);
-    } catch {
-      throw new DecodeError('invalid utf-8 string');
-    }
-    let state: unknown;
-    try {
-      state = JSON.parse(text);
-    } catch {
-      throw new DecodeError('awareness state is not JSON');
-    }
-    entries.push({ clientId, clock, json, isNull: state === null });
+    const check = checkJson(json);
+    if (check === JSON_INVALID) throw new DecodeError('awareness state is not UTF-8 JSON');
+    entries.push({ clientId, clock, json, isNull: check === JSON_NULL });
   }
   r.end();
   return entries;
 }
 
-function varUintSize(n: number): number {
+export function varUintSize(n: number): number {
   let size = 1;
   while (n > 0x7f) {
     n = Math.floor(n / 128);
     size++;
   }
   return size;
+}
+
+/** Writes `n` as a varUint at `pos`; returns the position after it. */
+export function writeVarUint(out: Uint8Array, pos: number, n: number): number {
+  while (n > 0x7f) {
+    out[pos++] = 0x80 | (n & 0x7f);
+    n = Math.floor(n / 128);
+  }
+  out[pos++] = n;
+  return pos;
 }
 
 /**
@@ -187,13 +186,7 @@ function frame(head: readonly number[], payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(head.length + varUintSize(len) + len);
   let pos = 0;
   for (const b of head) out[pos++] = b;
-  let n = len;
-  while (n > 0x7f) {
-    out[pos++] = 0x80 | (n & 0x7f);
-    n = Math.floor(n / 128);
-  }
-  out[pos++] = n;
-  out.set(payload, pos);
+  out.set(payload, writeVarUint(out, pos, len));
   return out;
 }
 

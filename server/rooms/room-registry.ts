@@ -28,6 +28,9 @@ interface Entry {
   idleTimer: NodeJS.Timeout | null;
 }
 
+/** How often presence is checked for states not renewed in time (as y-protocols: 3 s). */
+const SWEEP_MS = 3_000;
+
 export interface RegistryOptions extends RoomPolicy {
   roomIdleMs: number;
   lifecycle?: RoomLifecycle | null;
@@ -39,6 +42,8 @@ export class RoomRegistry {
   private readonly unloading = new Map<string, Promise<void>>();
   /** Shared by all rooms: one write transaction and one flush per event-loop turn. */
   private readonly ticker: FlushTicker;
+  /** One presence sweep for all rooms (a timer per room was ~0.4 KB per loaded board); only while any is loaded. */
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -107,6 +112,10 @@ export class RoomRegistry {
     }
     const room = new Room(boardId, stored, this.storage, this.options, this.log, (broken) => this.drop(broken), this.ticker);
     this.entries.set(boardId, { room, refs: 0, idleTimer: null });
+    if (!this.sweepTimer) {
+      this.sweepTimer = setInterval(this.sweep, SWEEP_MS);
+      this.sweepTimer.unref();
+    }
     lifecycle?.loaded(boardId, room);
     this.log.info(
       {
@@ -119,6 +128,16 @@ export class RoomRegistry {
     );
     return room;
   }
+
+  private readonly sweep = (): void => {
+    if (this.entries.size === 0) {
+      if (this.sweepTimer) clearInterval(this.sweepTimer);
+      this.sweepTimer = null;
+      return;
+    }
+    const now = Date.now();
+    for (const entry of this.entries.values()) entry.room.sweepPresence(now);
+  };
 
   private drop(room: Room): void {
     const entry = this.entries.get(room.boardId);
@@ -164,6 +183,8 @@ export class RoomRegistry {
   }
 
   destroyAll(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
     for (const [boardId, entry] of this.entries) {
       if (entry.idleTimer) clearTimeout(entry.idleTimer);
       this.options.lifecycle?.unloaded(entry.room);

@@ -45,17 +45,16 @@ export { MalformedMessageError, REMOTE_ORIGIN, type CompactionPolicy, type Peer,
 
 /** Consecutive updates with missing dependencies tolerated (each answered with a resync request). */
 const MAX_GAP_STRIKES = 3;
-/** How often presence is checked for states not renewed in time (as y-protocols: 3 s). */
-const SWEEP_MS = 3_000;
 
 export class Room implements Flushable {
   readonly doc = new Y.Doc();
   readonly presence = new Presence();
   /** Step 2 replies encoded once per doc version (a join storm asks 50 times for the same 5 MB). */
   readonly step2 = new Step2Cache(this.doc);
-  /** Each peer with its count of consecutive updates that had missing dependencies. */
-  private readonly peers = new Map<Peer, { gapStrikes: number }>();
+  /** Each peer with its count of consecutive updates that had missing dependencies (a number, not an object per peer). */
+  private readonly peers = new Map<Peer, number>();
   private readonly awarenessGuard: AwarenessGuard<Peer>;
+  private readonly presenceClock = (clientId: number): number | undefined => this.presence.clock(clientId);
   /** Encoded size of the board, approximated between compactions (see checkBoardSize). */
   private boardBytes: number;
   /** Which log seqs the doc holds. */
@@ -64,8 +63,7 @@ export class Room implements Flushable {
   private tailBytes: number;
   /** Applied updates on their way to disk (sent only once written). */
   private readonly writes = new WriteQueue();
-  private readonly sweepTimer: NodeJS.Timeout;
-  private lastPresenceAt = 0;
+  private lastPresenceAt = -Infinity;
   private compacting: Promise<void> | null = null;
   private broken = false;
 
@@ -88,11 +86,6 @@ export class Room implements Flushable {
     this.tailBytes = stored.tailBytes;
     this.boardBytes = (stored.snapshot?.byteLength ?? 0) + stored.tailBytes;
     this.awarenessGuard = new AwarenessGuard(policy.maxAwarenessStateBytes);
-    // one timer per room (not per connection), as y-protocols' Awareness had
-    this.sweepTimer = setInterval(() => {
-      if (this.presence.sweep(Date.now())) this.ticker.schedule(this);
-    }, SWEEP_MS);
-    this.sweepTimer.unref();
   }
 
   get peerCount(): number {
@@ -104,7 +97,7 @@ export class Room implements Flushable {
       peer.close(1011, 'board storage failed');
       return;
     }
-    this.peers.set(peer, { gapStrikes: 0 });
+    this.peers.set(peer, 0);
     // our step 1 makes the client upload edits it made offline (as step 2)
     peer.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
     const all = this.presence.encodeAll();
@@ -117,46 +110,57 @@ export class Room implements Flushable {
     if (owned !== undefined && this.presence.remove(owned)) this.ticker.schedule(this);
   }
 
-  /** Handles one frame; throws MalformedMessageError for frames that must close the connection. */
-  async receive(peer: Peer, frame: Uint8Array, receivedAt: number = performance.now()): Promise<void> {
+  /**
+   * Handles one frame; throws MalformedMessageError for frames that must close the connection.
+   * Returns a promise only for a frame that must wait (an update until it is on disk, a step 1
+   * until nothing applied is unwritten); any other frame is done when this returns, so the
+   * session needs no promise per presence frame.
+   */
+  receive(peer: Peer, frame: Uint8Array, receivedAt: number = performance.now()): Promise<void> | undefined {
     const decoded = decodeMessage(frame);
     if (!decoded.ok) throw new MalformedMessageError(decoded.reason);
     const msg = decoded.message;
     switch (msg.kind) {
       case 'sync-step1': {
         if (peer.closed) return;
-        await this.whenPersisted();
-        if (peer.closed || this.broken) return;
-        peer.send(this.step2.reply(msg.stateVector), true);
-        return;
+        if (!this.writes.busy) return this.replyStep2(peer, msg.stateVector);
+        return this.whenPersisted().then(() => this.replyStep2(peer, msg.stateVector));
       }
       case 'sync-step2':
       case 'sync-update':
-        await this.applyClientUpdate(peer, msg.update, receivedAt);
+        return this.applyClientUpdate(peer, msg.update, receivedAt);
+      case 'awareness':
+        this.receiveAwareness(peer, msg.entries);
         return;
-      case 'awareness': {
-        if (!this.peers.has(peer)) return; // left already: don't resurrect its presence
-        const entries = this.notHeldElsewhere(peer, msg.entries);
-        const result = this.awarenessGuard.filter(peer, entries, (id) => this.presence.clock(id));
-        const metrics = this.policy.metrics;
-        if (result.tooLarge) {
-          metrics?.error('awareness_too_large');
-          throw new MalformedMessageError('awareness state too large', CloseCode.TooLarge, 'awareness state too large');
-        }
-        if (result.rebound) metrics?.reconnected();
-        const dropped = result.dropped + msg.entries.length - entries.length;
-        if (dropped > 0) {
-          metrics?.error('awareness_foreign');
-          this.log.debug({ boardId: this.boardId, conn: peer.id, dropped }, 'foreign awareness entries dropped');
-        }
-        if (result.kept.length > 0 && this.presence.apply(result.kept, Date.now())) this.ticker.schedule(this);
-        return;
-      }
       case 'query-awareness': {
         peer.send(encodeAwarenessMessage(this.presence.encodeAll() ?? new Uint8Array([0])));
         return;
       }
     }
+  }
+
+  /** Only once the doc equals what is on disk (THE PROMISE). */
+  private replyStep2(peer: Peer, stateVector: Uint8Array): undefined {
+    if (peer.closed || this.broken) return;
+    peer.send(this.step2.reply(stateVector), true);
+  }
+
+  private receiveAwareness(peer: Peer, all: AwarenessEntry[]): void {
+    if (!this.peers.has(peer)) return; // left already: don't resurrect its presence
+    const entries = this.notHeldElsewhere(peer, all);
+    const result = this.awarenessGuard.filter(peer, entries, this.presenceClock);
+    const metrics = this.policy.metrics;
+    if (result.tooLarge) {
+      metrics?.error('awareness_too_large');
+      throw new MalformedMessageError('awareness state too large', CloseCode.TooLarge, 'awareness state too large');
+    }
+    if (result.rebound) metrics?.reconnected();
+    const dropped = result.dropped + all.length - entries.length;
+    if (dropped > 0) {
+      metrics?.error('awareness_foreign');
+      this.log.debug({ boardId: this.boardId, conn: peer.id, dropped }, 'foreign awareness entries dropped');
+    }
+    if (result.kept.length > 0 && this.presence.apply(result.kept, Date.now())) this.ticker.schedule(this);
   }
 
   private async applyClientUpdate(origin: Peer, update: Uint8Array, receivedAt: number): Promise<void> {
@@ -188,16 +192,17 @@ export class Room implements Flushable {
     if (applyError) {
       throw new MalformedMessageError(`update failed to apply: ${String(applyError)}`);
     }
-    const state = this.peers.get(origin);
+    const strikes = this.peers.get(origin);
     if (!gap) {
-      if (state) state.gapStrikes = 0;
+      if (strikes) this.peers.set(origin, 0);
       return;
     }
     metrics?.error('pending_structs');
-    if (!state || ++state.gapStrikes > MAX_GAP_STRIKES) {
+    if (strikes === undefined || strikes + 1 > MAX_GAP_STRIKES) {
       throw new MalformedMessageError('updates keep depending on changes the server does not have');
     }
-    this.log.info({ boardId: this.boardId, conn: origin.id, strikes: state.gapStrikes }, 'update with missing dependencies; asking for resync');
+    this.peers.set(origin, strikes + 1);
+    this.log.info({ boardId: this.boardId, conn: origin.id, strikes: strikes + 1 }, 'update with missing dependencies; asking for resync');
     origin.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
   }
 
@@ -407,8 +412,12 @@ export class Room implements Flushable {
     return this.broken;
   }
 
+  /** Registry's sweep timer (one for all rooms): drops states not renewed in time. */
+  sweepPresence(now: number): void {
+    if (this.presence.sweep(now)) this.ticker.schedule(this);
+  }
+
   destroy(): void {
-    clearInterval(this.sweepTimer);
     this.doc.destroy();
   }
 }
