@@ -8,7 +8,7 @@ import type { RateState } from '../limits/token-bucket';
 import type { ErrorKind, Metrics } from '../metrics/metrics';
 import type { Peer } from '../rooms/room';
 import type { Session } from '../rooms/session';
-import { WebSocketPeer } from './websocket/socket';
+import { clock, WebSocketPeer } from './websocket/socket';
 
 /** What the transport does with a connection's events: one object shared by every connection. */
 export interface ConnectionEvents {
@@ -17,14 +17,27 @@ export interface ConnectionEvents {
   protocolError(conn: Connection, code: number, reason: string): void;
 }
 
+/** Settings and sinks shared by every connection of a transport (one field per connection, not four). */
+export interface ConnectionContext {
+  readonly events: ConnectionEvents;
+  /** Unsent bytes before a peer counts as slow. */
+  readonly maxBufferedBytes: number;
+  readonly metrics: Metrics | null;
+}
+
+// booleans of a connection packed in one integer field (8 bytes per field per idle socket)
+const CLOSED = 1;
+const SENT = 2;
+const AWAITING_PONG = 4;
+const CORKED = 8;
+const VIEWER = 16;
+
 /** Close codes that mean "this client did something wrong", for the errors metric (4413s are counted where detected, by cause). */
 const ERROR_KIND_BY_CLOSE: ReadonlyMap<number, ErrorKind> = new Map<number, ErrorKind>([
   [CloseCode.MalformedMessage, 'malformed'],
   [CloseCode.RateLimited, 'rate_limited'],
   [1011, 'internal'],
 ]);
-
-const NOOP = (): void => {};
 
 /** Sockets corked during this turn; uncorked together in the check phase, after the turn and its promise continuations. */
 const corked: Connection[] = [];
@@ -43,12 +56,9 @@ const SLOW_CLIENT_GRACE_MS = 1_000;
  * objects (the socket listeners are shared, see websocket/socket.ts).
  */
 export class Connection extends WebSocketPeer implements Peer, RateState {
-  closed = false;
-  /** Set on every send; the heartbeat tick turns it into lastSentAt (no clock read per frame). */
-  sent = false;
-  awaitingPong = false;
-  private corked = false;
-  lastSentAt = Date.now();
+  private flags = 0;
+  /** clock() of the last heartbeat tick that saw a send (set from `sent`: no clock read per frame). */
+  lastSentAt = clock();
   lastPingAt = 0;
   msgTat = 0;
   byteTat = 0;
@@ -57,9 +67,6 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
   session: Session | null = null;
   /** Set once admitted: the address the admission caps counted (undone on close). */
   admittedIp: string | null = null;
-  /** Auth grant untracking (NOOP when there is nothing to undo). */
-  untrack: () => void = NOOP;
-  viewer = false;
 
   constructor(
     private readonly num: number,
@@ -67,16 +74,50 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
     readonly boardId: string | null,
     /** Hard cap of one message (1009 above it); frames above config.maxMessageBytes get 4413 from the transport. */
     maxPayload: number,
-    private readonly maxBufferedBytes: number,
-    private readonly events: ConnectionEvents,
-    private readonly metrics: Metrics | null = null,
+    private readonly ctx: ConnectionContext,
   ) {
     super(socket, maxPayload);
-    this.backlogLimit = maxBufferedBytes;
+    this.backlogLimit = ctx.maxBufferedBytes;
+  }
+
+  private flag(bit: number, on: boolean): void {
+    this.flags = on ? this.flags | bit : this.flags & ~bit;
+  }
+
+  get closed(): boolean {
+    return (this.flags & CLOSED) !== 0;
+  }
+  set closed(on: boolean) {
+    this.flag(CLOSED, on);
+  }
+  /** Set on every send; the heartbeat tick turns it into lastSentAt. */
+  get sent(): boolean {
+    return (this.flags & SENT) !== 0;
+  }
+  set sent(on: boolean) {
+    this.flag(SENT, on);
+  }
+  get awaitingPong(): boolean {
+    return (this.flags & AWAITING_PONG) !== 0;
+  }
+  set awaitingPong(on: boolean) {
+    this.flag(AWAITING_PONG, on);
+  }
+  private get corked(): boolean {
+    return (this.flags & CORKED) !== 0;
+  }
+  private set corked(on: boolean) {
+    this.flag(CORKED, on);
+  }
+  get viewer(): boolean {
+    return (this.flags & VIEWER) !== 0;
+  }
+  set viewer(on: boolean) {
+    this.flag(VIEWER, on);
   }
 
   protected onMessage(data: Uint8Array, binary: boolean): void {
-    this.events.message(this, data, binary);
+    this.ctx.events.message(this, data, binary);
   }
 
   protected onPong(): void {
@@ -85,12 +126,12 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
 
   protected onClosed(code: number, reason: string): void {
     this.closed = true;
-    this.events.closed(this, code, reason);
+    this.ctx.events.closed(this, code, reason);
   }
 
   protected onProtocolError(code: number, reason: string): void {
     this.closed = true;
-    this.events.protocolError(this, code, reason);
+    this.ctx.events.protocolError(this, code, reason);
     super.onProtocolError(code, reason);
   }
 
@@ -113,7 +154,7 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
     if (this.closed) return;
     const buffered = this.socket.writableLength;
     if (buffered > this.backlogLimit) {
-      this.metrics?.error('slow_client');
+      this.ctx.metrics?.error('slow_client');
       this.closed = true;
       // the close frame queues behind the backlog the client isn't reading: free it soon
       this.closeWith(CloseCode.SlowClient, 'client too slow', SLOW_CLIENT_GRACE_MS);
@@ -126,15 +167,15 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
       // the storage write's promise settles; both must leave in the same writev (one syscall per peer)
       if (corked.push(this) === 1) setImmediate(uncorkAll);
     }
-    if (buffered <= this.maxBufferedBytes) {
-      this.backlogLimit = this.maxBufferedBytes;
+    if (buffered <= this.ctx.maxBufferedBytes) {
+      this.backlogLimit = this.ctx.maxBufferedBytes;
       // A joiner's step 2 of a big board is a backlog by itself: without this allowance the next
       // cursor update would drop every joiner of a 5 MB board as "slow" before it has read 5 MB.
       // Only for a peer that is keeping up, so repeated step 1s can't grow it without bound.
-      if (reply) this.backlogLimit = buffered + frame.byteLength + this.maxBufferedBytes;
+      if (reply) this.backlogLimit = buffered + frame.byteLength + this.ctx.maxBufferedBytes;
     }
     this.sent = true;
-    this.metrics?.frameOut(frame);
+    this.ctx.metrics?.frameOut(frame);
     this.sendBinary(frame);
   }
 
@@ -147,7 +188,7 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
     if (this.closed) return;
     this.closed = true;
     const kind = ERROR_KIND_BY_CLOSE.get(code);
-    if (kind) this.metrics?.error(kind);
+    if (kind) this.ctx.metrics?.error(kind);
     this.closeWith(code, reason);
   }
 }

@@ -34,7 +34,8 @@ import type { Metrics } from '../metrics/metrics';
 import { HEARTBEAT_FRAME } from '../protocol/messages';
 import type { RoomRegistry } from '../rooms/room-registry';
 import { openSession } from '../rooms/session';
-import { Connection, type ConnectionEvents } from './ws-connection';
+import { Connection, type ConnectionContext, type ConnectionEvents } from './ws-connection';
+import { clock } from './websocket/socket';
 import { checkUpgrade, writeAccept, writeRefusal } from './websocket/handshake';
 
 type TransportConfig = Pick<
@@ -103,7 +104,6 @@ export function attachWsTransport(
 ): WsTransport {
   // the parser answers 1009 above maxPayload; headroom so ordinary oversize frames get our 4413
   const maxPayload = config.maxMessageBytes * 2;
-  const maxBufferedBytes = config.maxBufferedBytes;
   const connections = new Set<Connection>();
   /** Resolves closeAll's wait once the last connection is gone. */
   let allGone: (() => void) | null = null;
@@ -179,12 +179,14 @@ export function attachWsTransport(
     closed(conn, code, reason) {
       if (!connections.delete(conn)) return;
       if (conn.admittedIp !== null && conn.boardId) admission.leave(conn.boardId, conn.admittedIp);
-      conn.untrack();
+      if (auth && conn.boardId) auth.leave(conn.boardId, conn);
       conn.session?.closed();
       log.info({ conn: conn.id, boardId: conn.boardId, code, reason }, 'connection close');
       if (connections.size === 0) allGone?.();
     },
   };
+
+  const context: ConnectionContext = { events, maxBufferedBytes: config.maxBufferedBytes, metrics };
 
   function onConnection(socket: Duplex, head: Buffer, upgrade: Upgrade, authResult: AuthResult | null): void {
     // the client may have gone while we authorized
@@ -197,7 +199,7 @@ export function attachWsTransport(
     tcp.setNoDelay(true);
     tcp.setTimeout(0);
     const { boardId, url, origin } = upgrade;
-    const conn = new Connection(nextId++, socket, boardId, maxPayload, maxBufferedBytes, events, metrics);
+    const conn = new Connection(nextId++, socket, boardId, maxPayload, context);
     const remote = tcp.remoteAddress;
     // never reject at the HTTP upgrade: browsers would see 1006 and retry forever
     if (draining || !accepting) {
@@ -229,7 +231,8 @@ export function attachWsTransport(
     conn.admittedIp = ip;
     conn.viewer = grant?.role === 'viewer';
     connections.add(conn);
-    if (auth && grant) conn.untrack = auth.track(grant, conn);
+    // enter() closes the connection itself if its link was rotated while it was authorized
+    if (auth && grant) auth.enter(grant, conn);
     conn.session = openSession(registry, boardId, conn, log);
     log.info({ conn: conn.id, boardId, remote, role: grant?.role ?? 'editor' }, 'connection open');
     // bytes the HTTP parser read past the request (a client may send right after its upgrade)
@@ -237,7 +240,7 @@ export function attachWsTransport(
   }
 
   const tick = setInterval(() => {
-    const now = Date.now();
+    const now = clock();
     for (const conn of connections) {
       if (now - conn.lastPingAt >= config.pingIntervalMs) {
         if (conn.awaitingPong) {

@@ -65,8 +65,8 @@ export abstract class FrameParser {
   private pBody: Uint8Array | null = null;
   private pFilled = 0;
   private pMask = 0;
-  private pOpcode = 0;
-  private pFin = false;
+  /** First header byte of the current frame: FIN bit and opcode. */
+  private pFrame = 0;
   /** Fragments of a message in progress, and its first frame's opcode and total size. */
   private pFragments: Uint8Array[] | null = null;
   private pFragOpcode = 0;
@@ -163,8 +163,7 @@ export abstract class FrameParser {
     const m = pos + 2 + lengthBytes;
     const mask = ((buf[m] << 24) | (buf[m + 1] << 16) | (buf[m + 2] << 8) | buf[m + 3]) >>> 0;
 
-    this.pOpcode = opcode;
-    this.pFin = fin;
+    this.pFrame = b0;
     this.pMask = mask;
     const start = pos + headerLength;
     const body = allocBytes(len);
@@ -178,11 +177,12 @@ export abstract class FrameParser {
   }
 
   private frameDone(body: Uint8Array): void {
-    const opcode = this.pOpcode;
+    const opcode = this.pFrame & 0x0f;
+    const fin = (this.pFrame & 0x80) !== 0;
     if (opcode === OP_PING) return this.onPing(body);
     if (opcode === OP_PONG) return this.onPong();
     if (opcode === OP_CLOSE) return this.closeFrame(body);
-    if (this.pFin && opcode !== OP_CONTINUATION) return this.onMessage(body, opcode === OP_BINARY);
+    if (fin && opcode !== OP_CONTINUATION) return this.onMessage(body, opcode === OP_BINARY);
     if (opcode !== OP_CONTINUATION) {
       this.pFragments = [body];
       this.pFragOpcode = opcode;
@@ -193,7 +193,7 @@ export abstract class FrameParser {
     if (!fragments) return; // unreachable: checked in header()
     fragments.push(body);
     this.pFragBytes += body.length;
-    if (!this.pFin) return;
+    if (!fin) return;
     const data = allocBytes(this.pFragBytes);
     let at = 0;
     for (const f of fragments) {
