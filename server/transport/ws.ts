@@ -75,6 +75,7 @@ function destroyOnError(this: Duplex): void {
 /** What the upgrade request tells the connection; read before authorization so `req` is not kept. */
 interface Upgrade {
   key: string;
+  protocol: string | null;
   url: string | undefined;
   boardId: string | null;
   origin: string | undefined;
@@ -128,7 +129,7 @@ export function attachWsTransport(
     }
     // authorized before the upgrade completes, so no frame can arrive before the role is known
     const boardId = boardIdFromUrl(req.url);
-    const upgrade: Upgrade = { key: checked.key, url: req.url, boardId, origin: req.headers.origin };
+    const upgrade: Upgrade = { key: checked.key, protocol: checked.protocol, url: req.url, boardId, origin: req.headers.origin };
     const authorized = auth && boardId ? auth.authorize(boardId, tokenFromUrl(req.url)) : Promise.resolve(null);
     authorized.then(
       (result) => onConnection(socket, head, upgrade, result),
@@ -194,7 +195,7 @@ export function attachWsTransport(
       socket.destroy();
       return;
     }
-    writeAccept(socket, upgrade.key);
+    writeAccept(socket, upgrade.key, upgrade.protocol);
     const tcp = socket as Socket;
     tcp.setNoDelay(true);
     tcp.setTimeout(0);

@@ -1,7 +1,9 @@
 /**
  * RFC 6455 opening handshake, server side: validate the upgrade request and write the 101 (or the
  * refusal) on the raw socket. No extensions (permessage-deflate is declined by not answering it:
- * its zlib state costs tens of KB per socket) and no subprotocol (y-websocket asks for none).
+ * its zlib state costs tens of KB per socket). y-websocket asks for no subprotocol; a client that
+ * asks for some gets its first one echoed, as `ws` did (a browser fails a connection whose request
+ * named protocols and whose answer names none).
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -11,7 +13,8 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 /** base64 of 16 bytes: 22 characters + "==". */
 const KEY_PATTERN = /^[A-Za-z0-9+/]{22}==$/;
 
-export type HandshakeResult = { ok: true; key: string } | { ok: false; status: 400 | 426; reason: string };
+export type HandshakeResult = { ok: true; key: string; protocol: string | null } | { ok: false; status: 400 | 426; reason: string };
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Checks the headers an RFC 6455 client must send; `key` is Sec-WebSocket-Key when they pass. */
 export function checkUpgrade(req: IncomingMessage): HandshakeResult {
@@ -25,7 +28,10 @@ export function checkUpgrade(req: IncomingMessage): HandshakeResult {
   const key = req.headers['sec-websocket-key'];
   if (!key || !KEY_PATTERN.test(key.trim())) return { ok: false, status: 400, reason: 'missing or invalid Sec-WebSocket-Key' };
   if (req.headers['sec-websocket-version'] !== '13') return { ok: false, status: 426, reason: 'unsupported Sec-WebSocket-Version' };
-  return { ok: true, key: key.trim() };
+  const requested = req.headers['sec-websocket-protocol'];
+  const protocol = requested ? requested.split(',')[0].trim() : null;
+  if (protocol !== null && !TOKEN.test(protocol)) return { ok: false, status: 400, reason: 'invalid Sec-WebSocket-Protocol' };
+  return { ok: true, key: key.trim(), protocol };
 }
 
 export function acceptKey(key: string): string {
@@ -33,10 +39,11 @@ export function acceptKey(key: string): string {
 }
 
 /** Completes the upgrade: after this the socket carries frames. */
-export function writeAccept(socket: Duplex, key: string): void {
+export function writeAccept(socket: Duplex, key: string, protocol: string | null = null): void {
   socket.write(
     'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-      `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
+      `Sec-WebSocket-Accept: ${acceptKey(key)}\r\n` +
+      (protocol ? `Sec-WebSocket-Protocol: ${protocol}\r\n\r\n` : '\r\n'),
   );
 }
 

@@ -109,6 +109,13 @@ describe('handshake', () => {
     expect(response.toLowerCase()).not.toContain('extensions');
   });
 
+  it('echoes the first subprotocol a client asks for (as ws did)', async () => {
+    const w = new Wire(board('hs-proto'), { 'Sec-WebSocket-Protocol': 'y1, y2' });
+    const response = await w.status();
+    expect(response).toContain('Sec-WebSocket-Protocol: y1');
+    expect(response).not.toContain('y2');
+  });
+
   it.each([
     ['no key', { 'Sec-WebSocket-Key': '' }, 'GET', 400],
     ['a key that is not 16 bytes', { 'Sec-WebSocket-Key': 'c2hvcnQ=' }, 'GET', 400],
