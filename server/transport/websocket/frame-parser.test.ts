@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { CLOSE_PROTOCOL_ERROR, CLOSE_TOO_BIG, FrameParser, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_PING, OP_PONG, OP_TEXT } from './frame-parser';
+import { describe, expect, it, vi } from 'vitest';
+import { CLOSE_PROTOCOL_ERROR, CLOSE_TOO_BIG, EAGER_BYTES, FrameParser, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_PING, OP_PONG, OP_TEXT } from './frame-parser';
 import { bytes, clientFrame, hugeHeader } from './test-frames';
 
 type Event =
@@ -45,6 +45,30 @@ describe('FrameParser', () => {
     // not a view into the read's chunk or a pool: the room keeps these bytes
     expect(got.byteOffset).toBe(0);
     expect(got.buffer.byteLength).toBe(n);
+  });
+
+  it('reserves memory for a frame as its bytes arrive, not for the length it announces', () => {
+    const n = 1_000_000;
+    const payload = bytes(n, 7);
+    const wire = clientFrame(OP_BINARY, payload);
+    const p = new Recorder(32 * 1024 * 1024);
+    const allocs = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      // a peer announcing a big frame and going quiet pins no more than EAGER_BYTES
+      p.feed(wire.subarray(0, 24));
+      expect(Math.max(...allocs.mock.calls.map(([size]) => size))).toBeLessThanOrEqual(EAGER_BYTES);
+      let fed = 24;
+      for (; fed < wire.length; fed += 7_000) {
+        p.feed(wire.subarray(fed, fed + 7_000));
+        const reserved = Math.max(...allocs.mock.calls.map(([size]) => size));
+        expect(reserved).toBeLessThanOrEqual(Math.max(EAGER_BYTES, 2 * (fed + 7_000)));
+      }
+    } finally {
+      allocs.mockRestore();
+    }
+    expect(p.events).toEqual([message(payload)]);
+    const got = (p.events[0] as { data: Uint8Array }).data;
+    expect(got.buffer.byteLength).toBe(n); // grown to the exact length, no slack kept
   });
 
   it('parses a frame fed one byte at a time (every split point of header, mask and payload)', () => {

@@ -23,6 +23,9 @@ export const CLOSE_NO_STATUS = 1005;
 
 const EMPTY = new Uint8Array(0);
 
+/** Payload bytes reserved up front for a frame that spans reads; beyond it memory follows what arrived. */
+export const EAGER_BYTES = 64 * 1024;
+
 function allocBytes(n: number): Uint8Array {
   // unpooled and not zero-filled: every byte is written by unmask()
   return n === 0 ? EMPTY : new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
@@ -61,9 +64,11 @@ function validCloseCode(code: number): boolean {
 export abstract class FrameParser {
   /** Start of a header that was split across reads (< 14 bytes). */
   private pHead: Uint8Array | null = null;
-  /** Payload of the current frame while it spans reads. */
+  /** Payload of the current frame while it spans reads; grows as bytes arrive (see EAGER_BYTES). */
   private pBody: Uint8Array | null = null;
   private pFilled = 0;
+  /** The current frame's payload length (pBody may still be shorter). */
+  private pLength = 0;
   private pMask = 0;
   /** First header byte of the current frame: FIN bit and opcode. */
   private pFrame = 0;
@@ -97,12 +102,12 @@ export abstract class FrameParser {
     let pos = 0;
     while (pos < buf.length && !this.pStopped) {
       if (this.pBody) {
-        const body = this.pBody;
-        const n = Math.min(body.length - this.pFilled, buf.length - pos);
+        const n = Math.min(this.pLength - this.pFilled, buf.length - pos);
+        const body = this.reserve(this.pFilled + n);
         unmask(buf, pos, body, this.pFilled, n, this.pMask);
         this.pFilled += n;
         pos += n;
-        if (this.pFilled < body.length) return;
+        if (this.pFilled < this.pLength) return;
         this.pBody = null;
         this.frameDone(body);
         continue;
@@ -166,14 +171,27 @@ export abstract class FrameParser {
     this.pFrame = b0;
     this.pMask = mask;
     const start = pos + headerLength;
-    const body = allocBytes(len);
     const n = Math.min(len, buf.length - start);
+    // A frame that ends in this read gets its exact buffer. One that doesn't is not trusted with
+    // its announced length: a peer could announce maxPayload and send nothing more, on many sockets.
+    const body = allocBytes(n === len ? len : Math.min(len, Math.max(EAGER_BYTES, 2 * n)));
     unmask(buf, start, body, 0, n, mask);
     if (n < len) {
       this.pBody = body;
       this.pFilled = n;
+      this.pLength = len;
     } else this.frameDone(body);
     return start + n;
+  }
+
+  /** The pending body, grown (doubling, capped at the frame's length) to hold `filled` bytes. */
+  private reserve(filled: number): Uint8Array {
+    const body = this.pBody as Uint8Array;
+    if (filled <= body.length) return body;
+    const grown = allocBytes(Math.min(this.pLength, Math.max(2 * body.length, filled)));
+    grown.set(body.subarray(0, this.pFilled));
+    this.pBody = grown;
+    return grown;
   }
 
   private frameDone(body: Uint8Array): void {
