@@ -45,7 +45,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     storage = await PostgresStorage.open(config.databaseUrl);
   } else if (!storage) {
     mkdirSync(config.dataDir, { recursive: true });
-    storage = new SqliteStorage(join(config.dataDir, 'commonboard.db'));
+    storage = new SqliteStorage(join(config.dataDir, 'commonboard.db'), {
+      checkpointEveryMs: 1_000,
+      onCheckpointError: (message) => log.error({ message }, 'WAL checkpoint worker failed; checkpoints run inline again'),
+    });
   }
   // scale-out: storage several servers share -> keep rooms in step with the other servers
   const shared = isSharedStorage(storage) ? storage : null;

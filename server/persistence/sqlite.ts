@@ -8,11 +8,22 @@
  */
 import Database from 'better-sqlite3';
 import { toLinks, type LinkRow } from './link-rows';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
 import type { BoardLinks, LinkKind, Storage, StoredBoard } from './storage';
 
 const SCHEMA_VERSION = 2;
 /** Older snapshots are kept for recovery from a state that later fails to load (yjs #417). */
 const SNAPSHOTS_KEPT = 3;
+/** SQLite's own default: used again if the checkpoint worker fails. */
+const AUTO_CHECKPOINT_PAGES = 1000;
+/** Bytes a WAL is truncated to when it restarts after a complete checkpoint. */
+export const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
+
+export interface SqliteOptions {
+  /** Checkpoint the WAL from a worker thread this often (see sqlite-checkpointer.ts); unset = SQLite's inline auto-checkpoint. */
+  checkpointEveryMs?: number;
+  onCheckpointError?: (message: string) => void;
+}
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -73,12 +84,24 @@ export class SqliteStorage implements Storage {
   private readonly createLinksTx;
   private readonly rotateLinkTx;
 
-  constructor(file: string) {
+  private readonly checkpointer: Checkpointer | null = null;
+
+  constructor(file: string, options: SqliteOptions = {}) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // a write burst must not leave a WAL of its peak size on disk for good
+    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     migrate(this.db);
+    if (options.checkpointEveryMs) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = startCheckpointer(file, options.checkpointEveryMs, (message) => {
+        // an unbounded WAL is worse than the stalls: back to inline checkpoints
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+        options.onCheckpointError?.(message);
+      });
+    }
 
     this.stmt = {
       latestSnapshot: this.db.prepare<[string], SnapshotRow>(
@@ -210,6 +233,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }
