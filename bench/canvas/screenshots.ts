@@ -1,12 +1,14 @@
 /**
  * Regenerates the README screenshots (docs/screenshot-light.png, docs/screenshot-dark.png): a small
- * board with every shape type, seeded through a real client, shot in light and dark mode.
+ * board with every shape type, seeded through a real client, shot in light and dark mode; and
+ * docs/screenshot.png: the same board seen by Ada while Ben, in another browser context, points at it
+ * with a shape selected (his cursor, his selection outline and both people in the header).
  * Run: npx tsx bench/canvas/screenshots.ts (uses the same build and processes as bench:canvas).
  */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { chromium } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
 import { addShape, ensureMeta, listShapes, openBoard, setNoteTree, type ShapeId } from '../../lib/board';
 import { createBoard, startStack, tokenFor } from './stack';
 
@@ -36,6 +38,30 @@ function seed(doc: Y.Doc): void {
   setNoteTree(board, n2, [{ type: 'paragraph', attrs: {}, content: [{ type: 'text', text: 'Self-hosted, real-time, yours.', marks: [{ type: 'bold', attrs: {} }] }] }]);
 }
 
+async function shootTwoUsers(browser: Browser, boardUrl: string, count: number): Promise<void> {
+  const open = async (name: string) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, colorScheme: 'light' });
+    const page = await context.newPage();
+    await page.goto(`${boardUrl}&name=${name}`);
+    await page.waitForFunction((n) => (window.commonboard?.getShapes().length ?? 0) >= n, count);
+    return { context, page };
+  };
+  const ada = await open('Ada');
+  const ben = await open('Ben');
+  const canvas = await ben.page.getByTestId('canvas').boundingBox();
+  if (!canvas) throw new Error('no canvas on the page');
+  // Ben selects the diamond, then rests his pointer next to it (moves in steps: cursors glide)
+  await ben.page.mouse.click(canvas.x + 700, canvas.y + 450);
+  await ben.page.mouse.move(canvas.x + 560, canvas.y + 470, { steps: 12 });
+  await ada.page.locator('[data-testid="remote-cursor"][data-user="Ben"]').waitFor();
+  await ada.page.getByTestId('remote-selection').first().waitFor();
+  await ada.page.waitForTimeout(600); // the cursor's glide settles
+  await ada.page.screenshot({ path: 'docs/screenshot.png' });
+  console.log('wrote docs/screenshot.png (Ada\'s view, Ben pointing with the diamond selected)');
+  await ben.context.close();
+  await ada.context.close();
+}
+
 async function main(): Promise<void> {
   const stack = await startStack();
   try {
@@ -60,6 +86,7 @@ async function main(): Promise<void> {
       console.log(`wrote docs/screenshot-${theme}.png (${theme} from prefers-color-scheme: ${await page.evaluate(() => document.documentElement.classList.contains('dark'))})`);
       await page.close();
     }
+    await shootTwoUsers(browser, `${stack.web}${board.path}`, count);
     await browser.close();
     provider.destroy();
     doc.destroy(); // its awareness interval would keep the process alive
