@@ -8,7 +8,7 @@
  *
  * Presence is relayed as raw bytes (presence.ts) and coalesced: one awareness message per tick.
  *
- * Limits enforced here: board size (4413, checked before apply), awareness ownership and state
+ * Limits enforced here: board size (4413, checked before apply; board-size.ts), awareness ownership and state
  * size (see limits/awareness-guard.ts), and updates with missing dependencies: what Yjs would park
  * in pendingStructs/pendingDs is thrown away (it would otherwise be persisted and served forever)
  * and the sender is asked to resync with our step 1, which a normal client answers with the
@@ -37,6 +37,7 @@ import {
 import { SeqTracker } from '../scale/seq-tracker';
 import type { Flushable, FlushTicker } from './flush-ticker';
 import { Presence } from './presence';
+import { BoardSize } from './board-size';
 import { Step2Cache } from './step2-cache';
 import { MalformedMessageError, REMOTE_ORIGIN, type Peer, type RoomPolicy } from './room-types';
 import { WriteQueue } from './write-queue';
@@ -55,8 +56,8 @@ export class Room implements Flushable {
   private readonly peers = new Map<Peer, number>();
   private readonly awarenessGuard: AwarenessGuard<Peer>;
   private readonly presenceClock = (clientId: number): number | undefined => this.presence.clock(clientId);
-  /** Encoded size of the board, approximated between compactions (see checkBoardSize). */
-  private boardBytes: number;
+  /** Encoded size of the board, approximated between compactions. */
+  private readonly size: BoardSize;
   /** Which log seqs the doc holds. */
   readonly seqs: SeqTracker;
   private tailCount: number;
@@ -84,7 +85,7 @@ export class Room implements Flushable {
     this.seqs = new SeqTracker(stored.lastSeq);
     this.tailCount = stored.updates.length;
     this.tailBytes = stored.tailBytes;
-    this.boardBytes = (stored.snapshot?.byteLength ?? 0) + stored.tailBytes;
+    this.size = new BoardSize((stored.snapshot?.byteLength ?? 0) + stored.tailBytes, policy);
     this.awarenessGuard = new AwarenessGuard(policy.maxAwarenessStateBytes);
   }
 
@@ -164,7 +165,7 @@ export class Room implements Flushable {
   }
 
   private async applyClientUpdate(origin: Peer, update: Uint8Array, receivedAt: number): Promise<void> {
-    this.checkBoardSize(update);
+    this.size.check(this.doc, update);
     const metrics = this.policy.metrics;
     // boards stored before this check existed may carry pending structs: don't blame this client
     const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
@@ -206,23 +207,6 @@ export class Room implements Flushable {
     origin.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
   }
 
-  /** Throws (4413) if applying `update` could grow the board past maxBoardBytes. */
-  private checkBoardSize(update: Uint8Array): void {
-    const max = this.policy.maxBoardBytes;
-    if (this.boardBytes + update.byteLength <= max) return;
-    // Near the limit: measure exactly instead of trusting the running estimate, and count only
-    // what the doc lacks (a reconnecting client's step 2 repeats the whole delete set).
-    this.boardBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
-    const added = Y.diffUpdate(update, Y.encodeStateVector(this.doc)).byteLength;
-    if (this.boardBytes + added <= max) return;
-    this.policy.metrics?.error('board_too_large');
-    throw new MalformedMessageError(
-      `board would grow past ${max} bytes (now ${this.boardBytes}, update ${update.byteLength})`,
-      CloseCode.TooLarge,
-      'board too large',
-    );
-  }
-
   /** Discards structs/deletes Yjs parked for missing dependencies; true if there were any. */
   private dropPending(): boolean {
     const store = this.doc.store;
@@ -262,7 +246,7 @@ export class Room implements Flushable {
     this.tailCount += batch.updates.length;
     for (const u of batch.updates) {
       this.tailBytes += u.byteLength;
-      this.boardBytes += u.byteLength;
+      this.size.grew(u.byteLength);
     }
     const now = performance.now();
     for (let i = 0; i < batch.updates.length; i++) {
@@ -313,7 +297,7 @@ export class Room implements Flushable {
   private relayRemote(update: Uint8Array): void {
     this.tailCount++;
     this.tailBytes += update.byteLength;
-    this.boardBytes += update.byteLength;
+    this.size.grew(update.byteLength);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers.keys()) peer.send(frame);
   }
@@ -386,7 +370,7 @@ export class Room implements Flushable {
       await this.storage.compact(this.boardId, state, uptoSeq);
       this.tailCount -= countAtStart;
       this.tailBytes -= bytesAtStart;
-      this.boardBytes = state.byteLength + this.tailBytes;
+      this.size.reset(state.byteLength + this.tailBytes);
       this.log.info(
         { boardId: this.boardId, uptoSeq, folded: countAtStart, stateBytes: state.byteLength, ms: Math.round(performance.now() - started) },
         'board compacted',
