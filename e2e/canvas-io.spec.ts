@@ -37,6 +37,8 @@ test('copy on one board, paste on another board in another browser context (syst
   await alice.canvas.click({ position: { x: 900, y: 600 } }); // focus the board, nothing selected
   await alice.page.keyboard.press(`${mod}+a`);
   await alice.page.keyboard.press(`${mod}+c`);
+  // the copy event hands the payload to the system clipboard asynchronously: paste only once it is there
+  await expect.poll(() => alice.page.evaluate(() => navigator.clipboard.readText())).toContain('"commonboard"');
 
   await bob.canvas.click({ position: { x: 900, y: 600 } });
   await bob.page.keyboard.press(`${mod}+v`);

@@ -63,6 +63,29 @@ export function NoteLayer() {
     };
   }, [board, editable]);
 
+  // Load the editor's chunk before the first note opens: on a slow machine it arrived seconds late.
+  useEffect(() => {
+    if (editable) void import('./note-editor');
+  }, [editable]);
+
+  // Until its chunk has loaded and it mounted, the editor cannot see Escape or a press outside it:
+  // without this, a note the user already dismissed would open late and take the keyboard.
+  useEffect(() => {
+    if (!editing) return;
+    const mounted = () => document.querySelector(`[data-testid="note-overlay"][data-note="${CSS.escape(editing)}"]`) !== null;
+    const dismiss = (e: Event) => {
+      if (mounted()) return; // the editor handles both itself
+      if (e instanceof KeyboardEvent && e.key !== 'Escape') return;
+      close();
+    };
+    window.addEventListener('keydown', dismiss, true);
+    window.addEventListener('pointerdown', dismiss, true);
+    return () => {
+      window.removeEventListener('keydown', dismiss, true);
+      window.removeEventListener('pointerdown', dismiss, true);
+    };
+  }, [editing, close]);
+
   // others mark the note we type in on their canvas (components/presence/remote-selections.tsx)
   useEffect(() => {
     updateLocalPresence({ note: editing ?? undefined });
