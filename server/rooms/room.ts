@@ -8,7 +8,7 @@
  *
  * Presence is relayed as raw bytes (presence.ts) and coalesced: one awareness message per tick.
  *
- * Limits enforced here: board size (4413, checked before apply; board-size.ts), awareness ownership and state
+ * Limits enforced here: board size (4413, checked before apply; board-log.ts), awareness ownership and state
  * size (see limits/awareness-guard.ts), and updates with missing dependencies: what Yjs would park
  * in pendingStructs/pendingDs is thrown away (it would otherwise be persisted and served forever)
  * and the sender is asked to resync with our step 1, which a normal client answers with the
@@ -37,7 +37,7 @@ import {
 import { SeqTracker } from '../scale/seq-tracker';
 import type { Flushable, FlushTicker } from './flush-ticker';
 import { Presence } from './presence';
-import { BoardSize } from './board-size';
+import { BoardLog } from './board-log';
 import { Step2Cache } from './step2-cache';
 import { MalformedMessageError, REMOTE_ORIGIN, type Peer, type RoomPolicy } from './room-types';
 import { WriteQueue } from './write-queue';
@@ -56,12 +56,10 @@ export class Room implements Flushable {
   private readonly peers = new Map<Peer, number>();
   private readonly awarenessGuard: AwarenessGuard<Peer>;
   private readonly presenceClock = (clientId: number): number | undefined => this.presence.clock(clientId);
-  /** Encoded size of the board, approximated between compactions. */
-  private readonly size: BoardSize;
+  /** Log tail since the newest snapshot and the board's estimated size. */
+  private readonly boardLog: BoardLog;
   /** Which log seqs the doc holds. */
   readonly seqs: SeqTracker;
-  private tailCount: number;
-  private tailBytes: number;
   /** Applied updates on their way to disk (sent only once written). */
   private readonly writes = new WriteQueue();
   private lastPresenceAt = -Infinity;
@@ -83,9 +81,7 @@ export class Room implements Flushable {
       for (const update of stored.updates) Y.applyUpdate(this.doc, update);
     });
     this.seqs = new SeqTracker(stored.lastSeq);
-    this.tailCount = stored.updates.length;
-    this.tailBytes = stored.tailBytes;
-    this.size = new BoardSize((stored.snapshot?.byteLength ?? 0) + stored.tailBytes, policy);
+    this.boardLog = new BoardLog(stored.snapshot?.byteLength ?? 0, stored.updates.length, stored.tailBytes, policy);
     this.awarenessGuard = new AwarenessGuard(policy.maxAwarenessStateBytes);
   }
 
@@ -165,7 +161,7 @@ export class Room implements Flushable {
   }
 
   private async applyClientUpdate(origin: Peer, update: Uint8Array, receivedAt: number): Promise<void> {
-    this.size.check(this.doc, update);
+    this.boardLog.checkSize(this.doc, update);
     const metrics = this.policy.metrics;
     // boards stored before this check existed may carry pending structs: don't blame this client
     const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
@@ -243,11 +239,7 @@ export class Room implements Flushable {
     const metrics = this.policy.metrics;
     const firstSeq = lastSeq - batch.updates.length + 1;
     this.seqs.addRange(firstSeq, lastSeq);
-    this.tailCount += batch.updates.length;
-    for (const u of batch.updates) {
-      this.tailBytes += u.byteLength;
-      this.size.grew(u.byteLength);
-    }
+    for (const u of batch.updates) this.boardLog.appended(u.byteLength);
     const now = performance.now();
     for (let i = 0; i < batch.updates.length; i++) {
       // encoded once, the same buffer to every socket
@@ -262,7 +254,7 @@ export class Room implements Flushable {
   }
 
   private maybeCompact(): void {
-    if (this.tailCount > this.policy.compactAfterUpdates || this.tailBytes > this.policy.compactAfterBytes) {
+    if (this.boardLog.needsCompaction) {
       void this.compact().catch((err: unknown) => this.log.error({ err, boardId: this.boardId }, 'compaction failed'));
     }
   }
@@ -295,9 +287,7 @@ export class Room implements Flushable {
   }
 
   private relayRemote(update: Uint8Array): void {
-    this.tailCount++;
-    this.tailBytes += update.byteLength;
-    this.size.grew(update.byteLength);
+    this.boardLog.appended(update.byteLength);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers.keys()) peer.send(frame);
   }
@@ -359,20 +349,17 @@ export class Room implements Flushable {
     if (this.compacting) return this.compacting;
     this.compacting = (async () => {
       await this.whenPersisted();
-      if (this.broken || this.tailCount === 0) return;
+      if (this.broken || this.boardLog.tailEmpty) return;
       // not beyond a seq this doc lacks: the snapshot would claim changes it does not hold
       const uptoSeq = this.seqs.applied;
       const started = performance.now();
       const state = Y.encodeStateAsUpdate(this.doc);
       // appends that land while this awaits get seq > uptoSeq and stay in the tail
-      const countAtStart = this.tailCount;
-      const bytesAtStart = this.tailBytes;
+      const folded = this.boardLog.tail;
       await this.storage.compact(this.boardId, state, uptoSeq);
-      this.tailCount -= countAtStart;
-      this.tailBytes -= bytesAtStart;
-      this.size.reset(state.byteLength + this.tailBytes);
+      this.boardLog.compacted(folded.count, folded.bytes, state.byteLength);
       this.log.info(
-        { boardId: this.boardId, uptoSeq, folded: countAtStart, stateBytes: state.byteLength, ms: Math.round(performance.now() - started) },
+        { boardId: this.boardId, uptoSeq, folded: folded.count, stateBytes: state.byteLength, ms: Math.round(performance.now() - started) },
         'board compacted',
       );
     })().finally(() => {
