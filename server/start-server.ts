@@ -7,6 +7,7 @@ import { loadAuthSecret } from '../lib/auth/secret';
 import { BoardAuth } from './auth/board-auth';
 import type { Config } from './config';
 import { AdmissionControl } from './limits/admission';
+import { ConnectionGate } from './limits/gate';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics/metrics';
 import { PostgresStorage } from './persistence/postgres';
@@ -19,6 +20,7 @@ import { RedisBus } from './scale/redis-bus';
 import { isSharedStorage } from './scale/shared-storage';
 import { createApiHandler } from './transport/api';
 import { createHttpHandler } from './transport/http';
+import { guardRequests } from './transport/guard';
 import { createHttpFallback } from './transport/http-fallback';
 import { attachWsTransport } from './transport/ws';
 
@@ -91,10 +93,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // /api/* is the internal link API (service token); the rest is health and metrics
   // /fallback/* carries sync frames over plain HTTP for clients whose WebSockets are blocked
   // one admission for both transports, so per-board / per-IP caps can't be doubled by mixing them
-  const admission = new AdmissionControl(config);
-  const fallback = createHttpFallback(registry, config, log, metrics, auth, admission);
-  const http = createServer((req, res) => api(req, res) || fallback.handle(req, res) || httpHandler(req, res));
-  const transport = attachWsTransport(http, registry, config, log, metrics, auth, admission);
+  const gate = new ConnectionGate(new AdmissionControl(config), auth, log, metrics);
+  const fallback = createHttpFallback(registry, config, log, metrics, auth, gate);
+  const http = createServer(guardRequests((req, res) => api(req, res) || fallback.handle(req, res) || httpHandler(req, res), log, metrics));
+  const transport = attachWsTransport(http, registry, config, log, metrics, auth, gate);
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

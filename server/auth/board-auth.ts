@@ -39,18 +39,11 @@ export function tokenFromUrl(url: string | undefined): string | null {
   return new URLSearchParams((url ?? '').slice(q + 1)).get('token');
 }
 
-/** True for frames that would change the document: sync step 2 `[0,1,…]` and update `[0,2,…]`. */
-export function isDocumentWrite(frame: Uint8Array): boolean {
-  return frame.length >= 2 && frame[0] === 0 && (frame[1] === 1 || frame[1] === 2);
-}
-
 export class BoardAuth {
   /** Live connections per board, each with its grant (a Map entry per connection, nothing else). */
   private readonly live = new Map<string, Map<Revocable, Grant>>();
   /** Lowest link version still accepted, per `${boardId}/${kind}`, raised by revokeLink. */
   private readonly minVersion = new Map<string, number>();
-  /** Viewer frames that would have changed the document (dropped, never applied). */
-  droppedViewerWrites = 0;
 
   constructor(
     private readonly secret: Uint8Array,

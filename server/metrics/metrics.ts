@@ -30,6 +30,8 @@ export const ERROR_KINDS = [
   'slow_client',
   'cluster_message',
   'cluster_publish',
+  'viewer_write',
+  'http',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

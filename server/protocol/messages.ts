@@ -45,14 +45,22 @@ class Reader {
     return this.bytes.length - this.pos;
   }
 
+  /**
+   * Only the shortest encoding is accepted: `[0x80, 0x00]` also decodes to 0, and a check that reads
+   * raw bytes (a proxy, an older version of this server) would see another message type than we do.
+   */
   varUint(): number {
     let num = 0;
     let mult = 1;
+    const start = this.pos;
     while (this.pos < this.bytes.length) {
       const byte = this.bytes[this.pos++];
       num += (byte & 0x7f) * mult;
       if (num > Number.MAX_SAFE_INTEGER) throw new DecodeError('varint out of range');
-      if (byte < 0x80) return num;
+      if (byte < 0x80) {
+        if (byte === 0 && this.pos - start > 1) throw new DecodeError('non-minimal varint');
+        return num;
+      }
       mult *= 128;
     }
     throw new DecodeError('truncated varint');

@@ -24,6 +24,11 @@ export interface Peer {
   readonly id: string;
   readonly closed: boolean;
   /**
+   * Opened with a view link: its document writes are dropped by the room after decoding (never by a
+   * transport looking at raw bytes, which other encodings of the same message would get past).
+   */
+  readonly viewer: boolean;
+  /**
    * `reply`: the frame answers the peer's own request (sync step 2), so its size is not counted
    * as the peer falling behind (a big board's step 2 alone can exceed the backlog bound).
    */

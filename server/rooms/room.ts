@@ -125,6 +125,11 @@ export class Room implements Flushable {
       }
       case 'sync-step2':
       case 'sync-update':
+        // a stock viewer client sends step 2 on every connect: dropped, not a reason to close
+        if (peer.viewer) {
+          this.policy.metrics?.error('viewer_write');
+          return;
+        }
         return this.applyClientUpdate(peer, msg.update, receivedAt);
       case 'awareness':
         this.receiveAwareness(peer, msg.entries);

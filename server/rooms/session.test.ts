@@ -31,6 +31,7 @@ class GatedStorage {
 
 class RecordingPeer implements Peer {
   readonly id = 'p1';
+  readonly viewer = false;
   closed = false;
   readonly sent: { type: number; sub: number; reply: boolean }[] = [];
   send(frame: Uint8Array, reply = false): void {

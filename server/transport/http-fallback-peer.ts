@@ -13,6 +13,8 @@ const SLOW_CLIENT_GRACE_MS = 1_000;
 export class FallbackPeer implements Peer {
   private ended = false;
   private lastSentAt = Date.now();
+  /** Set once the token is checked (rooms/room.ts drops a viewer's document writes). */
+  viewer = false;
 
   constructor(
     readonly id: string,

@@ -22,9 +22,10 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeFrameBatch, FALLBACK_PREFIX } from '../../lib/sync/frames';
 import { CloseCode } from '../../lib/protocol/close-codes';
-import { isDocumentWrite, tokenFromUrl, type BoardAuth } from '../auth/board-auth';
+import { tokenFromUrl, type BoardAuth } from '../auth/board-auth';
 import type { Config } from '../config';
 import { AdmissionControl, normalizeOrigin } from '../limits/admission';
+import { ConnectionGate } from '../limits/gate';
 import { ConnectionRateLimiter } from '../limits/token-bucket';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
@@ -52,9 +53,10 @@ interface FallbackConnection {
   session: Session;
   limiter: ConnectionRateLimiter;
   boardId: string;
-  viewer: boolean;
   /** POST bodies are handled one after another, as a socket's frames are. */
   posting: Promise<void>;
+  /** POSTs queued on `posting`; bounded so a client can't park unlimited requests. */
+  pendingPosts: number;
 }
 
 export interface HttpFallback {
@@ -66,6 +68,8 @@ export interface HttpFallback {
 }
 
 const KEEPALIVE_COMMENT = ': keep-alive\n\n';
+/** POSTs one fallback connection may have waiting; the client sends one at a time. */
+const MAX_PENDING_POSTS = 8;
 
 export function createHttpFallback(
   registry: RoomRegistry,
@@ -74,7 +78,7 @@ export function createHttpFallback(
   metrics: Metrics | null = null,
   auth: BoardAuth | null = null,
   /** Pass the WebSocket transport's instance so per-board / per-IP caps count both transports. */
-  admission: AdmissionControl = new AdmissionControl(config),
+  gate: ConnectionGate = new ConnectionGate(new AdmissionControl(config), auth, log, metrics),
 ): HttpFallback {
   const connections = new Map<string, FallbackConnection>();
   const origins = config.allowedOrigins ? new Set(config.allowedOrigins.map(normalizeOrigin)) : null;
@@ -91,12 +95,22 @@ export function createHttpFallback(
     return true;
   }
 
+  /** Answers without reading the body: the connection closes after it, so an unread body costs nothing. */
+  function refusePost(res: ServerResponse, status: number): void {
+    res.shouldKeepAlive = false;
+    reply(res, status);
+  }
+
   function reply(res: ServerResponse, status: number, message?: string): void {
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
     res.end(message);
   }
 
-  async function openStream(req: IncomingMessage, res: ServerResponse, boardId: string | null): Promise<void> {
+  /**
+   * Everything up to the token check is synchronous, including the close handler, so a client that
+   * leaves while its token is checked gives its slot back (it used to keep it forever).
+   */
+  function openStream(req: IncomingMessage, res: ServerResponse, boardId: string | null): void {
     const id = `h${nextId++}`;
     const sessionId = randomBytes(18).toString('base64url');
     res.writeHead(200, {
@@ -108,38 +122,45 @@ export function createHttpFallback(
     res.socket?.setNoDelay(true);
     const peer = new FallbackPeer(id, res, config.maxBufferedBytes, metrics);
     const remote = req.socket.remoteAddress ?? 'unknown';
-    const refuse = (code: number, reason: string, kind: Parameters<Metrics['rejected']>[0]) => {
-      metrics?.rejected(kind);
-      log.info({ conn: id, boardId, remote, code, reason }, 'fallback connection refused');
-      peer.close(code, reason);
-    };
-    if (!accepting) return refuse(CloseCode.ServiceRestart, 'server restarting', 'draining');
-    if (!boardId) return refuse(CloseCode.InvalidBoardId, 'invalid board id', 'invalid_board_id');
-    const authResult = auth ? await auth.authorize(boardId, tokenFromUrl(req.url)) : null;
-    if (peer.closed) return; // the client went away while we checked
-    if (authResult && !authResult.ok) return refuse(authResult.code, authResult.reason, 'unauthorized');
-    const admitted = admission.admit(boardId, remote, req.headers.origin);
-    if (!admitted.ok) return refuse(admitted.code, admitted.message, admitted.reason);
-    const grant = authResult?.ok ? authResult.grant : null;
-    const untrack = auth && grant ? auth.track(grant, peer) : () => {};
-    const conn: FallbackConnection = {
-      peer,
-      session: openSession(registry, boardId, peer, log),
-      limiter: new ConnectionRateLimiter(config),
-      boardId,
-      viewer: grant?.role === 'viewer',
-      posting: Promise.resolve(),
-    };
-    connections.set(sessionId, conn);
-    peer.sendEvent('open', sessionId);
-    log.info({ conn: id, boardId, remote, role: grant?.role ?? 'editor', transport: 'http' }, 'connection open');
+    const entered = gate.enter(boardId, remote, req.headers.origin);
+    if (!entered.ok) {
+      log.info({ conn: id, boardId, remote, code: entered.code, reason: entered.reason }, 'fallback connection refused');
+      peer.close(entered.code, entered.reason);
+      return;
+    }
+    let conn: FallbackConnection | null = null;
+    let untrack = (): void => {};
     res.on('close', () => {
       peer.markClosed();
+      gate.leave(entered.boardId, remote);
+      if (!conn) return;
       connections.delete(sessionId);
-      admitted.release();
       untrack();
       conn.session.closed();
       log.info({ conn: id, boardId }, 'fallback connection close');
+    });
+    void gate.authorize(entered.boardId, tokenFromUrl(req.url)).then((result) => {
+      if (peer.closed) return; // the client went away while we checked: 'close' released the slot
+      if (!result.ok) {
+        log.info({ conn: id, boardId, remote, code: result.code, reason: result.reason }, 'fallback connection refused');
+        return peer.close(result.code, result.reason);
+      }
+      if (!accepting) return peer.close(CloseCode.ServiceRestart, 'server restarting');
+      const { grant } = result;
+      peer.viewer = grant.role === 'viewer';
+      if (auth) untrack = auth.track(grant, peer);
+      if (peer.closed) return; // track() closes a connection whose link was rotated meanwhile
+      conn = {
+        peer,
+        session: openSession(registry, entered.boardId, peer, log),
+        limiter: new ConnectionRateLimiter(config),
+        boardId: entered.boardId,
+        posting: Promise.resolve(),
+        pendingPosts: 0,
+      };
+      connections.set(sessionId, conn);
+      peer.sendEvent('open', sessionId);
+      log.info({ conn: id, boardId, remote, role: grant.role, transport: 'http' }, 'connection open');
     });
   }
 
@@ -171,10 +192,7 @@ export function createHttpFallback(
         break;
       }
       metrics?.frameIn(frame);
-      if (conn.viewer && isDocumentWrite(frame)) {
-        if (auth) auth.droppedViewerWrites++;
-        continue;
-      }
+      // viewers' document writes are dropped by the room, on the decoded message (rooms/room.ts)
       conn.session.receive(frame);
     }
     reply(res, conn.peer.closed ? 410 : 204);
@@ -210,23 +228,23 @@ export function createHttpFallback(
           metrics?.rejected('origin');
           return reply(res, 403, 'origin not allowed'), true;
         }
-        void openStream(req, res, boardIdFromUrl(`${path}?${query}`)).catch((err: unknown) => {
-          log.error({ err }, 'fallback stream failed');
-          res.destroy();
-        });
+        openStream(req, res, boardIdFromUrl(`${path}?${query}`));
         return true;
       }
       if (req.method === 'POST' && parts.length === 3) {
-        const conn = connections.get(decodeURIComponent(parts[2]));
-        if (!conn || conn.boardId !== boardIdFromUrl(`/${parts[1]}`) || !allowed) {
-          req.resume();
-          return reply(res, 404), true;
-        }
+        // session ids are base64url: compared as sent, never percent-decoded
+        const conn = connections.get(parts[2]);
+        if (!conn || conn.boardId !== boardIdFromUrl(`/${parts[1]}`) || !allowed) return refusePost(res, 404), true;
+        if (conn.pendingPosts >= MAX_PENDING_POSTS) return refusePost(res, 429), true;
+        conn.pendingPosts++;
         conn.posting = conn.posting.then(() =>
-          receiveBody(req, res, conn).catch((err: unknown) => {
-            log.warn({ err, conn: conn.peer.id }, 'fallback POST failed');
-            if (!res.headersSent) reply(res, 400);
-          }),
+          receiveBody(req, res, conn)
+            .catch((err: unknown) => {
+              log.warn({ err, conn: conn.peer.id }, 'fallback POST failed');
+              if (!res.headersSent) reply(res, 400);
+              else res.destroy();
+            })
+            .finally(() => conn.pendingPosts--),
         );
         return true;
       }
@@ -239,6 +257,7 @@ export function createHttpFallback(
     },
     async closeAll() {
       accepting = false;
+      gate.stop();
       clearInterval(tick);
       const open = [...connections.values()];
       for (const conn of open) conn.peer.close(CloseCode.ServiceRestart, 'server restarting');

@@ -25,9 +25,10 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isBoardId } from '../../lib/board-id';
 import { CloseCode } from '../../lib/protocol/close-codes';
-import { isDocumentWrite, tokenFromUrl, type AuthResult, type BoardAuth } from '../auth/board-auth';
+import { tokenFromUrl, type AuthResult, type BoardAuth } from '../auth/board-auth';
 import type { Config } from '../config';
 import { AdmissionControl } from '../limits/admission';
+import { ConnectionGate } from '../limits/gate';
 import { RateLimits } from '../limits/token-bucket';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
@@ -76,9 +77,7 @@ function destroyOnError(this: Duplex): void {
 interface Upgrade {
   key: string;
   protocol: string | null;
-  url: string | undefined;
   boardId: string | null;
-  origin: string | undefined;
 }
 
 export interface WsTransport {
@@ -101,7 +100,7 @@ export function attachWsTransport(
   /** Token check per connection (server/auth); null = everyone is an editor (embedding/tests only). */
   auth: BoardAuth | null = null,
   /** Shared with the HTTP fallback (start-server.ts) so the caps count both transports. */
-  admission: AdmissionControl = new AdmissionControl(config),
+  gate: ConnectionGate = new ConnectionGate(new AdmissionControl(config), auth, log, metrics),
 ): WsTransport {
   // the parser answers 1009 above maxPayload; headroom so ordinary oversize frames get our 4413
   const maxPayload = config.maxMessageBytes * 2;
@@ -116,29 +115,58 @@ export function attachWsTransport(
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // a shared function, not a closure: a closure here would keep req (headers, token) alive with the socket
     socket.on('error', destroyOnError);
+    try {
+      onUpgrade(req, socket, head);
+    } catch (err) {
+      // one bad request closes one socket, never the process
+      metrics?.error('internal');
+      log.error({ err }, 'upgrade failed');
+      socket.destroy();
+    }
+  });
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (config.refuseWebSocket) {
       // test flag: behave like a proxy that blocks WebSockets (clients fall back to HTTP)
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    // a malformed upgrade is refused at the HTTP level; board and auth problems are not (see onConnection)
+    // a malformed upgrade is refused at the HTTP level; board, cap and auth problems are not (see below)
     const checked = checkUpgrade(req);
     if (!checked.ok) {
       writeRefusal(socket, checked.status, checked.reason);
       return;
     }
-    // authorized before the upgrade completes, so no frame can arrive before the role is known
     const boardId = boardIdFromUrl(req.url);
-    const upgrade: Upgrade = { key: checked.key, protocol: checked.protocol, url: req.url, boardId, origin: req.headers.origin };
-    const authorized = auth && boardId ? auth.authorize(boardId, tokenFromUrl(req.url)) : Promise.resolve(null);
-    authorized.then(
-      (result) => onConnection(socket, head, upgrade, result),
-      (err: unknown) => {
-        log.error({ err, url: req.url }, 'authorization failed');
+    const upgrade: Upgrade = { key: checked.key, protocol: checked.protocol, boardId };
+    const ip = (socket as Socket).remoteAddress ?? 'unknown';
+    // caps are taken before the token check awaits, so clients waiting on it count too
+    const entered = gate.enter(boardId, ip, req.headers.origin);
+    if (!entered.ok) {
+      log.info({ boardId, remote: ip, code: entered.code, reason: entered.reason }, 'connection refused');
+      refuse(socket, head, upgrade, entered.code, entered.reason);
+      return;
+    }
+    // authorized before the upgrade completes, so no frame can arrive before the role is known
+    void gate.authorize(entered.boardId, tokenFromUrl(req.url)).then((result) => {
+      try {
+        onConnection(socket, head, upgrade, entered.boardId, ip, result);
+      } catch (err) {
+        metrics?.error('internal');
+        log.error({ err, boardId }, 'connection setup failed');
         socket.destroy();
-      },
-    );
-  });
+      }
+    });
+  }
+
+  /** Accepts, then closes with `code`: a refused upgrade would be 1006 to a browser, which retries forever. */
+  function refuse(socket: Duplex, head: Buffer, upgrade: Upgrade, code: number, reason: string): void {
+    if (socket.destroyed || !socket.writable) return void socket.destroy();
+    writeAccept(socket, upgrade.key, upgrade.protocol);
+    const conn = new Connection(nextId++, socket, upgrade.boardId, maxPayload, context);
+    conn.close(code, reason);
+    conn.start(head);
+  }
 
   const rateLimits = new RateLimits(config);
 
@@ -169,17 +197,12 @@ export function attachWsTransport(
         conn.close(CloseCode.MalformedMessage, 'binary frames only');
         return;
       }
-      // viewers: document writes are dropped (never applied, stored or relayed); their stock client
-      // sends step 2 on every connect, so this is not a reason to close. Awareness still flows.
-      if (auth && conn.viewer && isDocumentWrite(frame)) {
-        auth.droppedViewerWrites++;
-        return;
-      }
+      // viewers' document writes are dropped by the room, on the decoded message (rooms/room.ts)
       conn.session?.receive(frame);
     },
     closed(conn, code, reason) {
       if (!connections.delete(conn)) return;
-      if (conn.admittedIp !== null && conn.boardId) admission.leave(conn.boardId, conn.admittedIp);
+      if (conn.admittedIp !== null && conn.boardId) gate.leave(conn.boardId, conn.admittedIp);
       if (auth && conn.boardId) auth.leave(conn.boardId, conn);
       conn.session?.closed();
       log.info({ conn: conn.id, boardId: conn.boardId, code, reason }, 'connection close');
@@ -189,53 +212,39 @@ export function attachWsTransport(
 
   const context: ConnectionContext = { events, maxBufferedBytes: config.maxBufferedBytes, metrics };
 
-  function onConnection(socket: Duplex, head: Buffer, upgrade: Upgrade, authResult: AuthResult | null): void {
+  /** After the token check; the caller holds the gate's slot for (boardId, ip). */
+  function onConnection(socket: Duplex, head: Buffer, upgrade: Upgrade, boardId: string, ip: string, authResult: AuthResult): void {
     // the client may have gone while we authorized
     if (socket.destroyed || !socket.writable) {
+      gate.leave(boardId, ip);
       socket.destroy();
+      return;
+    }
+    if (!authResult.ok) {
+      gate.leave(boardId, ip);
+      log.info({ boardId, remote: ip, code: authResult.code, reason: authResult.reason }, 'connection refused: unauthorized');
+      refuse(socket, head, upgrade, authResult.code, authResult.reason);
+      return;
+    }
+    if (draining || !accepting) {
+      gate.leave(boardId, ip);
+      metrics?.rejected('draining');
+      refuse(socket, head, upgrade, CloseCode.ServiceRestart, 'server restarting');
       return;
     }
     writeAccept(socket, upgrade.key, upgrade.protocol);
     const tcp = socket as Socket;
     tcp.setNoDelay(true);
     tcp.setTimeout(0);
-    const { boardId, url, origin } = upgrade;
     const conn = new Connection(nextId++, socket, boardId, maxPayload, context);
-    const remote = tcp.remoteAddress;
-    // never reject at the HTTP upgrade: browsers would see 1006 and retry forever
-    if (draining || !accepting) {
-      metrics?.rejected('draining');
-      conn.close(CloseCode.ServiceRestart, 'server restarting');
-      return;
-    }
-    if (!boardId) {
-      metrics?.rejected('invalid_board_id');
-      log.info({ conn: conn.id, url, remote }, 'connection refused: invalid board id');
-      conn.close(CloseCode.InvalidBoardId, 'invalid board id');
-      return;
-    }
-    if (authResult && !authResult.ok) {
-      metrics?.rejected('unauthorized');
-      log.info({ conn: conn.id, boardId, remote, code: authResult.code, reason: authResult.reason }, 'connection refused: unauthorized');
-      conn.close(authResult.code, authResult.reason);
-      return;
-    }
-    const grant = authResult?.grant ?? null;
-    const ip = remote ?? 'unknown';
-    const refused = admission.enter(boardId, ip, origin);
-    if (refused) {
-      metrics?.rejected(refused.reason);
-      log.warn({ conn: conn.id, boardId, remote, origin, reason: refused.reason }, 'connection refused');
-      conn.close(refused.code, refused.message);
-      return;
-    }
+    const { grant } = authResult;
     conn.admittedIp = ip;
-    conn.viewer = grant?.role === 'viewer';
+    conn.viewer = grant.role === 'viewer';
     connections.add(conn);
     // enter() closes the connection itself if its link was rotated while it was authorized
-    if (auth && grant) auth.enter(grant, conn);
+    if (auth) auth.enter(grant, conn);
     conn.session = openSession(registry, boardId, conn, log);
-    log.info({ conn: conn.id, boardId, remote, role: grant?.role ?? 'editor' }, 'connection open');
+    log.info({ conn: conn.id, boardId, remote: ip, role: grant.role }, 'connection open');
     // bytes the HTTP parser read past the request (a client may send right after its upgrade)
     conn.start(head);
   }
@@ -272,6 +281,7 @@ export function attachWsTransport(
     },
     async closeAll() {
       accepting = false;
+      gate.stop();
       const open = [...connections];
       const gone = new Promise<void>((resolve) => {
         allGone = resolve;
