@@ -142,3 +142,31 @@ describe('fallback streams that leave during authorization', () => {
     expect(outcome).not.toEqual(expect.objectContaining({ code: CloseCode.TryAgainLater }));
   });
 });
+
+describe('fallback POSTs', () => {
+  it('count against the rate limit even when they carry no frame', async () => {
+    const data = makeTempDir();
+    cleanups.push(data.remove);
+    const config = testConfig(data.dir, { rateLimitMessagesPerSec: 5 });
+    const server = await startServer(config, { logger: createLogger('silent'), authSecret: new TextEncoder().encode(TEST_AUTH_SECRET) });
+    cleanups.push(() => server.close());
+    const board = 'empty-posts';
+    const controller = new AbortController();
+    cleanups.push(() => controller.abort());
+    const res = await fetch(`http://127.0.0.1:${server.port}/fallback/${board}?token=${testToken(board)}`, { signal: controller.signal });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('event: open')) text += (await reader.read()).value ?? '';
+    const session = /event: open\ndata: (.*)\n/.exec(text)![1];
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const post = await fetch(`http://127.0.0.1:${server.port}/fallback/${board}/${session}`, { method: 'POST', body: '' });
+      statuses.push(post.status);
+      if (post.status !== 204) break;
+    }
+    expect(statuses.at(-1)).toBe(410);
+    expect(statuses.length).toBeLessThan(30);
+    while (!text.includes('event: close')) text += (await reader.read()).value ?? '';
+    expect(text).toContain(`data: ${CloseCode.RateLimited} rate limit exceeded`);
+  });
+});

@@ -183,19 +183,25 @@ export function createHttpFallback(
       conn.peer.close(CloseCode.MalformedMessage, 'malformed request body');
       return reply(res, 400);
     }
+    // every byte counts, framing included, and a POST without frames is still a message
+    if (frames.length === 0 && !overLimit(conn, size)) return reply(res, 204);
     for (const frame of frames) {
       if (conn.peer.closed) break;
-      const over = conn.limiter.admit(frame.byteLength);
-      if (over) {
-        log.warn({ conn: conn.peer.id, boardId: conn.boardId, limit: over }, 'rate limit exceeded');
-        conn.peer.close(CloseCode.RateLimited, 'rate limit exceeded');
-        break;
-      }
+      if (overLimit(conn, frame.byteLength + 4)) break;
       metrics?.frameIn(frame);
       // viewers' document writes are dropped by the room, on the decoded message (rooms/room.ts)
       conn.session.receive(frame);
     }
     reply(res, conn.peer.closed ? 410 : 204);
+  }
+
+  function overLimit(conn: FallbackConnection, bytes: number): boolean {
+    const over = conn.limiter.admit(bytes);
+    if (!over) return false;
+    metrics?.error('rate_limited');
+    log.warn({ conn: conn.peer.id, boardId: conn.boardId, limit: over }, 'rate limit exceeded');
+    conn.peer.close(CloseCode.RateLimited, 'rate limit exceeded');
+    return true;
   }
 
   const tick = setInterval(() => {
