@@ -16,6 +16,9 @@ try {
 }
 
 const log = createLogger(config.logLevel);
+// Node ends the process on an unhandled rejection; every request and socket path catches its own,
+// so one that slips through is a bug in one request's path, not a reason to drop every board.
+process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
 try {
   const server = await startServer(config, { logger: log, authSecret });
