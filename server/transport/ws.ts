@@ -29,7 +29,7 @@ import { isDocumentWrite, tokenFromUrl, type AuthResult, type BoardAuth } from '
 import type { Config } from '../config';
 import { AdmissionControl } from '../limits/admission';
 import { RateLimits } from '../limits/token-bucket';
-import type { Logger } from '../logger';
+import { urlForLog, type Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
 import { HEARTBEAT_FRAME } from '../protocol/messages';
 import type { RoomRegistry } from '../rooms/room-registry';
@@ -134,7 +134,7 @@ export function attachWsTransport(
     authorized.then(
       (result) => onConnection(socket, head, upgrade, result),
       (err: unknown) => {
-        log.error({ err, url: req.url }, 'authorization failed');
+        log.error({ err, url: urlForLog(req.url) }, 'authorization failed');
         socket.destroy();
       },
     );
@@ -210,7 +210,7 @@ export function attachWsTransport(
     }
     if (!boardId) {
       metrics?.rejected('invalid_board_id');
-      log.info({ conn: conn.id, url, remote }, 'connection refused: invalid board id');
+      log.info({ conn: conn.id, url: urlForLog(url), remote }, 'connection refused: invalid board id');
       conn.close(CloseCode.InvalidBoardId, 'invalid board id');
       return;
     }
