@@ -9,11 +9,13 @@ import { BoardLog } from './board-log';
 const KiB = 1024;
 const policy = (maxBoardBytes: number) => ({ maxBoardBytes, metrics: null, compactAfterUpdates: 1e9, compactAfterBytes: 1e12 });
 
-/** A board of about `bytes`, as one stored snapshot. */
+/** A board of a little under `bytes` encoded (each entry costs ~1,012 bytes). */
 function boardOf(bytes: number): Y.Doc {
   const doc = new Y.Doc();
   const shapes = doc.getMap('shapes');
-  for (let i = 0; i * 1000 < bytes; i++) shapes.set(`s${i}`, 'x'.repeat(1000));
+  for (let i = 0; i < Math.floor(bytes / 1050); i++) shapes.set(`s${i}`, 'x'.repeat(1000));
+  const size = Y.encodeStateAsUpdate(doc).byteLength;
+  if (size > bytes || size < bytes - 64 * 1024) throw new Error(`test board is ${size} bytes, wanted about ${bytes}`);
   return doc;
 }
 
