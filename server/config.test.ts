@@ -47,3 +47,26 @@ describe('loadConfig limits', () => {
     );
   });
 });
+
+describe('loadConfig hardening knobs', () => {
+  it('reads SYNC_DURABILITY, LINK_SWEEP_MS and METRICS_TOKEN with their defaults', () => {
+    expect(loadConfig({})).toMatchObject({ syncDurability: 'normal', linkSweepMs: 5_000, metricsToken: null });
+    expect(loadConfig({ SYNC_DURABILITY: 'full', LINK_SWEEP_MS: '250', METRICS_TOKEN: 'a-metrics-token-0123' })).toMatchObject({
+      syncDurability: 'full',
+      linkSweepMs: 250,
+      metricsToken: 'a-metrics-token-0123',
+    });
+  });
+
+  it('names a bad value in one line, and never prints the metrics token', () => {
+    expect(() => loadConfig({ SYNC_DURABILITY: 'paranoid' })).toThrow(/^Invalid configuration: SYNC_DURABILITY="paranoid": /);
+    expect(() => loadConfig({ LINK_SWEEP_MS: '10' })).toThrow(/LINK_SWEEP_MS="10"/);
+    let message = '';
+    try {
+      loadConfig({ METRICS_TOKEN: 'short-secret' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe('Invalid configuration: METRICS_TOKEN=(hidden): must be at least 16 characters');
+  });
+});

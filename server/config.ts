@@ -50,7 +50,16 @@ export interface Config {
   serverId?: string;
   /** Scale-out: how often loaded boards are checked against storage for missed updates. */
   clusterPollMs?: number;
+  /** SQLite synchronous=FULL (survives power loss) or NORMAL (default; survives a process crash only). */
+  syncDurability?: SyncDurability;
+  /** How often live link-bound connections are checked against storage's link versions (rotation). */
+  linkSweepMs?: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | null;
 }
+
+export const SYNC_DURABILITIES = ['full', 'normal'] as const;
+export type SyncDurability = (typeof SYNC_DURABILITIES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -129,6 +138,9 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ . -')
     .optional(),
   CLUSTER_POLL_MS: intString(100, 600_000).default(1_000),
+  SYNC_DURABILITY: z.enum(SYNC_DURABILITIES).default('normal'),
+  LINK_SWEEP_MS: intString(100, 600_000).default(5_000),
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** Default SERVER_ID: unique per process, readable in logs. */
@@ -137,6 +149,8 @@ function defaultServerId(): string {
 }
 
 export class ConfigError extends Error {}
+
+const SECRET_VARS = new Set(['METRICS_TOKEN']);
 
 /** Defaults for the knobs that are not read from the environment, plus the limits' defaults. */
 export const DEFAULT_TUNING = {
@@ -160,7 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = issue.path.join('.');
-      return `${key}=${JSON.stringify(picked[key])}: ${issue.message}`;
+      // a secret's value must not reach the error line (stderr, process logs)
+      const shown = SECRET_VARS.has(key) ? '(hidden)' : JSON.stringify(picked[key]);
+      return `${key}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
@@ -177,6 +193,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: e.REDIS_URL ?? null,
     serverId: e.SERVER_ID ?? defaultServerId(),
     clusterPollMs: e.CLUSTER_POLL_MS,
+    syncDurability: e.SYNC_DURABILITY,
+    linkSweepMs: e.LINK_SWEEP_MS,
+    metricsToken: e.METRICS_TOKEN ?? null,
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,

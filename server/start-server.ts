@@ -1,5 +1,4 @@
 /** Builds and starts the sync server: config -> storage -> rooms -> transport -> listen. */
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { AdmissionControl } from './limits/admission';
 import { ConnectionGate } from './limits/gate';
 import { createLogger, type Logger } from './logger';
 import { Metrics } from './metrics/metrics';
+import { DB_FILE, secureDataDir } from './persistence/data-dir';
 import { PostgresStorage } from './persistence/postgres';
 import { SqliteStorage } from './persistence/sqlite';
 import type { Storage } from './persistence/storage';
@@ -28,6 +28,7 @@ export interface RunningServer {
   port: number;
   url: string;
   registry: RoomRegistry;
+  storage: Storage;
   connectionCount(): number;
   /** Graceful stop: stop accepting, close sockets with 1012 spread over drainMs, flush and compact every board. */
   close(): Promise<void>;
@@ -46,12 +47,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (!storage && config.databaseUrl) {
     storage = await PostgresStorage.open(config.databaseUrl);
   } else if (!storage) {
-    mkdirSync(config.dataDir, { recursive: true });
-    storage = new SqliteStorage(join(config.dataDir, 'commonboard.db'), {
+    secureDataDir(config.dataDir, log, { createDb: true });
+    storage = new SqliteStorage(join(config.dataDir, DB_FILE), {
       checkpointEveryMs: 1_000,
+      synchronous: config.syncDurability ?? 'normal',
       onCheckpointError: (message) => log.error({ message }, 'WAL checkpoint worker failed; checkpoints run inline again'),
     });
   }
+  // with other storage DATA_DIR may still hold auth-secret
+  if (options.storage || config.databaseUrl) secureDataDir(config.dataDir, log, { createDb: false });
   // scale-out: storage several servers share -> keep rooms in step with the other servers
   const shared = isSharedStorage(storage) ? storage : null;
   let bus: RedisBus | null = null;
@@ -78,6 +82,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     cluster.start(bus, (boardId, kind, version) => auth.revokeLocally(boardId, kind, version));
   }
+  // storage is the authority on rotations: also enforced where no rotation message arrived
+  auth.startLinkSweep(config.linkSweepMs ?? 5_000);
   const api = createApiHandler({ secret: authSecret, storage, auth, log });
   let shuttingDown = false;
   const readyStorage = storage;
@@ -85,6 +91,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     () => ({ boards: registry.loadedCount, connections: transport.connectionCount + fallback.connectionCount, shuttingDown }),
     {
       metrics,
+      metricsToken: config.metricsToken ?? null,
+      log,
       // '.' is not allowed in board ids, so this reads an index and never a real board
       checkStorage: async () => void (await readyStorage.load('.readyz')),
       ...(bus && { checks: { redis: () => bus!.ping() } }),
@@ -125,6 +133,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await registry.flushAll();
       registry.destroyAll();
       cluster?.stop();
+      auth.stopLinkSweep();
       await bus?.close();
       metrics.stop();
       await storage.close();
@@ -139,6 +148,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     port,
     url: `ws://${config.host}:${port}`,
     registry,
+    storage,
     connectionCount: () => transport.connectionCount + fallback.connectionCount,
     close,
   };

@@ -39,7 +39,8 @@ function readOrCreate(file: string, dataDir: string): string {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  mkdirSync(dataDir, { recursive: true });
+  // DATA_DIR also holds every board's link keys: private to this user (see server/persistence/data-dir.ts)
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   writeFileSync(temp, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
   try {

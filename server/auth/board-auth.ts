@@ -9,12 +9,14 @@
  *
  * Link-bound tokens carry `lv`, the link's version when minted; rotating a link bumps the stored
  * version, closes live connections opened with an older one (`revokeLink`) and makes new
- * connections with old tokens fail the version check.
+ * connections with old tokens fail the version check. Storage is the authority: a rotation made
+ * elsewhere (another server, with or without Redis; a lost pub/sub message) is enforced by
+ * `sweepLinks`, which compares live connections with the stored versions every LINK_SWEEP_MS.
  */
 import { CloseCode } from '../../lib/protocol/close-codes';
 import { verifyBoardToken, type Role } from '../../lib/auth/token';
 import type { Logger } from '../logger';
-import type { LinkKind, Storage } from '../persistence/storage';
+import type { BoardLinks, LinkKind, Storage } from '../persistence/storage';
 
 export interface Grant {
   boardId: string;
@@ -44,6 +46,8 @@ export class BoardAuth {
   private readonly live = new Map<string, Map<Revocable, Grant>>();
   /** Lowest link version still accepted, per `${boardId}/${kind}`, raised by revokeLink. */
   private readonly minVersion = new Map<string, number>();
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<number> | null = null;
 
   constructor(
     private readonly secret: Uint8Array,
@@ -100,6 +104,12 @@ export class BoardAuth {
 
   /** Closes (4401) live connections opened through an older version of the link; returns how many. */
   revokeLink(boardId: string, kind: LinkKind, currentVersion: number): number {
+    const closed = this.closeOlder(boardId, kind, currentVersion);
+    this.log.info({ boardId, kind, version: currentVersion, closed }, 'share link rotated');
+    return closed;
+  }
+
+  private closeOlder(boardId: string, kind: LinkKind, currentVersion: number): number {
     const key = `${boardId}/${kind}`;
     this.minVersion.set(key, Math.max(currentVersion, this.minVersion.get(key) ?? 0));
     let closed = 0;
@@ -110,7 +120,67 @@ export class BoardAuth {
         closed++;
       }
     }
-    this.log.info({ boardId, kind, version: currentVersion, closed }, 'share link rotated');
     return closed;
+  }
+
+  /** Runs sweepLinks every `everyMs` (one timer for all boards) until stopLinkSweep(). */
+  startLinkSweep(everyMs: number): void {
+    this.stopLinkSweep();
+    this.sweepTimer = setInterval(() => void this.sweepLinks(), everyMs);
+    this.sweepTimer.unref();
+  }
+
+  stopLinkSweep(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+  }
+
+  /**
+   * Closes (4401) every live connection whose link version is older than storage's: one read per
+   * board that has link-bound connections. Returns how many were closed; overlapping calls share a run.
+   */
+  sweepLinks(): Promise<number> {
+    this.sweeping ??= this.sweepOnce().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<number> {
+    let closed = 0;
+    for (const boardId of [...this.live.keys()]) {
+      const oldest = this.oldestLinks(boardId);
+      if (!oldest) continue;
+      let links: BoardLinks | null;
+      try {
+        links = await this.storage.getBoardLinks(boardId);
+      } catch (err) {
+        // storage trouble: try again next round, don't hammer it for every board now
+        this.log.warn({ err, boardId }, 'link sweep: reading links failed');
+        break;
+      }
+      if (!links) continue;
+      for (const kind of ['edit', 'view'] as const) {
+        const stored = links[kind].version;
+        const had = oldest[kind];
+        if (had === undefined || had >= stored) continue;
+        const n = this.closeOlder(boardId, kind, stored);
+        this.log.info({ boardId, kind, version: stored, closed: n }, 'share link rotation enforced from storage');
+        closed += n;
+      }
+    }
+    return closed;
+  }
+
+  /** Lowest link version per kind among a board's live connections; null if none is link-bound. */
+  private oldestLinks(boardId: string): Partial<Record<LinkKind, number>> | null {
+    let out: Partial<Record<LinkKind, number>> | null = null;
+    for (const grant of this.live.get(boardId)?.values() ?? []) {
+      const link = grant.link;
+      if (!link) continue;
+      out ??= {};
+      out[link.kind] = Math.min(out[link.kind] ?? Infinity, link.version);
+    }
+    return out;
   }
 }

@@ -108,10 +108,10 @@ describe('malformed frames', () => {
 describe('http', () => {
   const base = () => `http://127.0.0.1:${server.port}`;
 
-  it('answers /healthz with JSON and CORS', async () => {
+  it('answers /healthz with JSON and no CORS (probes are not browsers; see ops-http.test.ts)', async () => {
     const res = await fetch(`${base()}/healthz`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
     const body = (await res.json()) as { status: string; boards: number };
     expect(body.status).toBe('ok');
     expect(typeof body.boards).toBe('number');

@@ -7,8 +7,11 @@
  * log has no holes, which is what lets a server catch up with `seq > lastApplied` (readSince).
  * Boards of one batch are locked in id order, so two servers' batches cannot deadlock.
  *
- * Durability: COMMIT returns after the WAL is flushed (synchronous_commit on, the default), so
- * an appended update survives the loss of the server process, and of the database host's power.
+ * Durability: COMMIT returns after the WAL is flushed (synchronous_commit=on, set per session so a
+ * database whose default is `off` cannot silently weaken it), so an appended update survives the
+ * loss of the server process, of Postgres, and of the database host's power. Both SYNC_DURABILITY
+ * settings keep it on: with `off` a Postgres crash alone (not only a power cut) loses commits, which
+ * would break even the `normal` promise.
  *
  * Compaction: one writer at a time per board through a transaction-scoped advisory lock; a
  * server that cannot take it skips (another one is compacting the same board right now).
@@ -25,6 +28,9 @@ const SNAPSHOTS_KEPT = 3;
 // BIGINT comes back as a string by default; seqs stay far below 2^53 (per pool, not process-wide)
 const types = new pg.TypeOverrides();
 types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+/** Sent at connect, so every pooled session commits durably whatever the database's default. */
+const SESSION_OPTIONS = '-c synchronous_commit=on';
 
 const view = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
@@ -60,7 +66,7 @@ export class PostgresStorage implements SharedStorage {
 
   /** Connects and runs migrations; throws if the database is unreachable. */
   static async open(connectionString: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
-    const pool = new pg.Pool({ connectionString, max: options.max ?? 8, connectionTimeoutMillis: 5_000, types });
+    const pool = new pg.Pool({ connectionString, max: options.max ?? 8, connectionTimeoutMillis: 5_000, types, options: SESSION_OPTIONS });
     // an idle client losing its connection must not crash the process; the next query reconnects
     pool.on('error', () => {});
     try {

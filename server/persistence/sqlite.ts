@@ -1,10 +1,11 @@
 /**
  * SQLite storage: one file DATA_DIR/commonboard.db shared by all boards.
  *
- * Durability: WAL + synchronous=NORMAL. A committed transaction is in the WAL file (handed to the
- * OS) before better-sqlite3 returns, so it survives the process being killed (kill -9, OOM, crash);
- * only an OS crash or power loss can lose the last few commits, because NORMAL skips the fsync
- * per commit. That is the guarantee the sync server promises (and tests with kill -9).
+ * Durability (SYNC_DURABILITY): with `normal` (default, synchronous=NORMAL) a committed
+ * transaction is in the WAL file (handed to the OS) before better-sqlite3 returns, so it survives
+ * the process being killed (kill -9, OOM, crash), but an OS crash or power loss can lose the last
+ * few commits. `full` (synchronous=FULL) fsyncs the WAL on every commit, so a commit also survives
+ * those; the fsync runs on the event loop. Measured cost: docs/performance.md ("Durability").
  */
 import Database from 'better-sqlite3';
 import { toLinks, type LinkRow } from './link-rows';
@@ -23,6 +24,8 @@ export interface SqliteOptions {
   /** Checkpoint the WAL from a worker thread this often (see sqlite-checkpointer.ts); unset = SQLite's inline auto-checkpoint. */
   checkpointEveryMs?: number;
   onCheckpointError?: (message: string) => void;
+  /** 'full' = fsync per commit; 'normal' = fsync only at checkpoints. Default 'normal'. */
+  synchronous?: 'full' | 'normal';
 }
 
 const MIGRATIONS: Record<number, string> = {
@@ -89,7 +92,7 @@ export class SqliteStorage implements Storage {
   constructor(file: string, options: SqliteOptions = {}) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     // a write burst must not leave a WAL of its peak size on disk for good
     this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
@@ -230,6 +233,11 @@ export class SqliteStorage implements Storage {
 
   async rotateBoardLink(boardId: string, kind: LinkKind, newKey: string): Promise<BoardLinks | null> {
     return this.rotateLinkTx(boardId, kind, newKey);
+  }
+
+  /** SQLite's synchronous level on the writing connection: 1 = NORMAL, 2 = FULL (tests read it). */
+  get synchronousLevel(): number {
+    return this.db.pragma('synchronous', { simple: true }) as number;
   }
 
   async close(): Promise<void> {

@@ -292,7 +292,7 @@ export class Room implements Flushable {
   }
 
   private relayRemote(update: Uint8Array): void {
-    this.boardLog.appended(update.byteLength);
+    this.boardLog.appended(update.byteLength, true);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers.keys()) peer.send(frame);
   }
@@ -362,7 +362,7 @@ export class Room implements Flushable {
       // appends that land while this awaits get seq > uptoSeq and stay in the tail
       const folded = this.boardLog.tail;
       await this.storage.compact(this.boardId, state, uptoSeq);
-      this.boardLog.compacted(folded.count, folded.bytes, state.byteLength);
+      this.boardLog.compacted(folded, state.byteLength);
       this.log.info(
         { boardId: this.boardId, uptoSeq, folded: folded.count, stateBytes: state.byteLength, ms: Math.round(performance.now() - started) },
         'board compacted',

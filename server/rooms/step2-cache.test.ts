@@ -68,4 +68,51 @@ describe('Step2Cache', () => {
     applyReply(diff, peer);
     expect(peer.getMap('shapes').toJSON()).toEqual({ a: '1', b: '2' });
   });
+
+  it('answers clients alternating between state vectors from the cache (one encode per vector)', () => {
+    const doc = docWith({ a: 'x'.repeat(5000) });
+    const peers = [0, 1, 2].map((i) => {
+      const peer = new Y.Doc();
+      Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+      doc.getMap('shapes').set(`k${i}`, 'v'.repeat(100)); // each peer now lacks a different amount
+      return Y.encodeStateVector(peer);
+    });
+    const cache = new Step2Cache(doc);
+    const vectors = [peers[0], peers[1], EMPTY_SV, peers[2]];
+    const first = vectors.map((v) => cache.reply(v));
+    for (let i = 0; i < 200; i++) expect(cache.reply(Uint8Array.from(vectors[i % vectors.length]))).toBe(first[i % vectors.length]);
+    expect(cache.encodes).toBe(vectors.length);
+    // a real change is a new doc version: every answer is encoded again, once
+    doc.getMap('shapes').set('z', 1);
+    for (let i = 0; i < 8; i++) cache.reply(vectors[i % vectors.length]);
+    expect(cache.encodes).toBe(2 * vectors.length);
+  });
+
+  it('stays within its byte budget, dropping the least recently used answer', () => {
+    const doc = docWith({ seed: 's' }); // so no vector below is the empty one (it has its own slot)
+    const vectors: Uint8Array[] = [];
+    for (let i = 0; i < 4; i++) {
+      const peer = new Y.Doc();
+      Y.applyUpdate(peer, Y.encodeStateAsUpdate(doc));
+      vectors.push(Y.encodeStateVector(peer));
+      doc.getMap('shapes').set(`k${i}`, 'v'.repeat(1000));
+    }
+    // room for about two of the larger diffs
+    const cache = new Step2Cache(doc, 2 * (cache0(doc, vectors[1]) + 16));
+    cache.reply(vectors[1]);
+    cache.reply(vectors[2]);
+    cache.reply(vectors[1]); // most recent
+    cache.reply(vectors[0]); // largest: evicts what it must, oldest first
+    const before = cache.encodes;
+    cache.reply(vectors[0]);
+    expect(cache.encodes).toBe(before);
+    cache.reply(vectors[2]);
+    expect(cache.encodes).toBe(before + 1);
+  });
 });
+
+/** Size of the step 2 frame for `sv` (what the cache stores). */
+function cache0(doc: Y.Doc, sv: Uint8Array): number {
+  return new Step2Cache(doc).reply(sv).byteLength;
+}
+

@@ -1,23 +1,24 @@
 /**
  * Sync step 2 replies, cached per document version. Joiners of one board ask with the same state
  * vector (empty for a fresh tab, identical after a restart), and encoding a 5 MB board per joiner
- * made a join storm cost one full encode each. Here the frame is encoded once per version and the
- * same buffer goes to every joiner that asks with the same vector.
+ * made a join storm cost one full encode each. Here the frame is encoded once per version and
+ * state vector, and the same buffer goes to every joiner that asks with the same vector.
  *
- * The cache is dropped by any transaction that changed the doc's state (new structs or deletions);
- * transactions that changed nothing (a joiner's empty step 2) keep it.
+ * The full-state answer (empty vector) has its own slot. Other vectors share a small LRU bounded
+ * in bytes, so clients alternating between a few vectors (a viewer can do that on purpose) are
+ * answered from it instead of forcing an encode per request.
+ *
+ * The cache is dropped by any transaction that changed the doc's state (new structs or deletions),
+ * i.e. the doc version is part of every key; transactions that changed nothing keep it.
  */
 import * as Y from 'yjs';
 import { encodeSyncStep2 } from '../protocol/messages';
 
 /** Vectors longer than this are per-client enough that caching them only costs memory. */
-const MAX_KEY_BYTES = 256;
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+const MAX_KEY_BYTES = 4096;
+/** Bytes of cached non-empty-vector replies per board (keys + frames). */
+export const STEP2_CACHE_BYTES = 8 * 1024 * 1024;
+const MAX_ENTRIES = 64;
 
 function changedState(tr: Y.Transaction): boolean {
   if (tr.deleteSet.clients.size > 0) return true;
@@ -25,39 +26,58 @@ function changedState(tr: Y.Transaction): boolean {
   return false;
 }
 
-/** One cached reply: the vector it answers and the encoded frame. */
-interface Slot {
-  key: Uint8Array;
-  frame: Uint8Array;
-}
+/** The full-state answer: `[0]` is the encoding of an empty state vector. */
+const isEmptyVector = (sv: Uint8Array): boolean => sv.byteLength === 1 && sv[0] === 0;
 
 export class Step2Cache {
-  /** Fresh clients (empty vector) and the last other vector asked: a mix of both must not thrash. */
-  private empty: Slot | null = null;
-  private other: Slot | null = null;
+  private empty: Uint8Array | null = null;
+  /** latin1 string of the vector bytes -> frame; Map order is recency (oldest first). */
+  private readonly lru = new Map<string, Uint8Array>();
+  private lruBytes = 0;
   /** Full encodes so far (requests minus this were served from the cache); tests read it. */
   encodes = 0;
 
-  constructor(private readonly doc: Y.Doc) {
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly budgetBytes: number = STEP2_CACHE_BYTES,
+  ) {
     doc.on('afterTransaction', (tr: Y.Transaction) => {
-      if ((this.empty !== null || this.other !== null) && changedState(tr)) this.clear();
+      if ((this.empty !== null || this.lru.size > 0) && changedState(tr)) this.clear();
     });
   }
 
   /** The step 2 frame answering `stateVector` for the doc as it is now (shared: never mutate it). */
   reply(stateVector: Uint8Array): Uint8Array {
-    const isEmpty = stateVector.byteLength === 1 && stateVector[0] === 0;
-    const slot = isEmpty ? this.empty : this.other;
-    if (slot !== null && sameBytes(slot.key, stateVector)) return slot.frame;
-    this.encodes++;
-    const frame = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
-    if (isEmpty) this.empty = { key: stateVector, frame };
-    else if (stateVector.byteLength <= MAX_KEY_BYTES) this.other = { key: stateVector, frame };
+    if (isEmptyVector(stateVector)) return (this.empty ??= this.encode(stateVector));
+    if (stateVector.byteLength > MAX_KEY_BYTES) return this.encode(stateVector);
+    const key = Buffer.from(stateVector.buffer, stateVector.byteOffset, stateVector.byteLength).toString('latin1');
+    const hit = this.lru.get(key);
+    if (hit) {
+      this.lru.delete(key);
+      this.lru.set(key, hit);
+      return hit;
+    }
+    const frame = this.encode(stateVector);
+    const cost = frame.byteLength + key.length;
+    if (cost > this.budgetBytes) return frame;
+    this.lru.set(key, frame);
+    this.lruBytes += cost;
+    for (const [oldKey, oldFrame] of this.lru) {
+      if (this.lruBytes <= this.budgetBytes && this.lru.size <= MAX_ENTRIES) break;
+      this.lru.delete(oldKey);
+      this.lruBytes -= oldFrame.byteLength + oldKey.length;
+    }
     return frame;
+  }
+
+  private encode(stateVector: Uint8Array): Uint8Array {
+    this.encodes++;
+    return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
   }
 
   clear(): void {
     this.empty = null;
-    this.other = null;
+    this.lru.clear();
+    this.lruBytes = 0;
   }
 }

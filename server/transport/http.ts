@@ -2,9 +2,15 @@
  * Plain HTTP on the sync port: /healthz (process up), /readyz (storage reachable and not shutting
  * down: 503 otherwise, so a load balancer stops sending joins during a drain; with scale-out also
  * Redis, so joins go to servers that can reach the others) and /metrics
- * (Prometheus text). Everything else is 404; methods other than GET/HEAD/OPTIONS are 405.
+ * (Prometheus text; with METRICS_TOKEN only for `Authorization: Bearer <token>`).
+ * Everything else is 404; methods other than GET/HEAD are 405.
+ *
+ * No CORS: probes and scrapers are not browsers, and a page on any origin must not read them.
+ * /readyz names the failing dependency only; the error itself goes to the log.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
 
 export interface HealthInfo {
@@ -19,12 +25,18 @@ export interface HttpOptions {
   checkStorage?: () => Promise<void>;
   /** More readiness checks by name (e.g. `redis`); a failure answers 503 `<name>-unavailable`. */
   checks?: Record<string, () => Promise<void>>;
+  /** When set, /metrics answers 401 unless `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | null;
+  /** Where failed readiness checks are reported (their messages never go to the client). */
+  log?: Logger;
 }
 
-const CORS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-};
+/** Constant-time: both sides hashed first, so neither length nor content leaks through timing. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(match?.[1] ?? ''), digest(token)) && match !== null;
+}
 
 /** A probe must answer even if storage hangs. */
 const READY_TIMEOUT_MS = 2_000;
@@ -33,7 +45,6 @@ const MAX_URL_LENGTH = 2_048;
 
 function send(res: ServerResponse, status: number, type: string, body: string, head: boolean): void {
   res.writeHead(status, {
-    ...CORS,
     'Content-Type': type,
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
@@ -73,13 +84,8 @@ export function createHttpHandler(health: () => HealthInfo, options: HttpOptions
     }
     const path = url.split('?')[0];
     const head = req.method === 'HEAD';
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...CORS, 'Access-Control-Max-Age': '86400' });
-      res.end();
-      return;
-    }
     if (req.method !== 'GET' && !head) {
-      res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+      res.setHeader('Allow', 'GET, HEAD');
       sendJson(res, 405, { error: 'method not allowed' });
       return;
     }
@@ -96,17 +102,23 @@ export function createHttpHandler(health: () => HealthInfo, options: HttpOptions
     if (path === '/readyz') {
       void (async () => {
         if (health().shuttingDown) return sendJson(res, 503, { status: 'shutting-down' }, head);
-        const problem = await checkReady(options.checkStorage);
-        if (problem) return sendJson(res, 503, { status: 'storage-unavailable', error: problem }, head);
-        for (const [name, check] of Object.entries(options.checks ?? {})) {
+        const checks: [string, (() => Promise<void>) | undefined][] = [['storage', options.checkStorage], ...Object.entries(options.checks ?? {})];
+        for (const [name, check] of checks) {
           const failed = await checkReady(check);
-          if (failed) return sendJson(res, 503, { status: `${name}-unavailable`, error: failed }, head);
+          if (failed === null) continue;
+          options.log?.warn({ check: name, error: failed }, 'readiness check failed');
+          return sendJson(res, 503, { status: `${name}-unavailable` }, head);
         }
         sendJson(res, 200, { status: 'ready' }, head);
       })();
       return;
     }
     if (path === '/metrics' && options.metrics) {
+      if (options.metricsToken && !bearerMatches(req.headers.authorization, options.metricsToken)) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        sendJson(res, 401, { error: 'metrics token required' }, head);
+        return;
+      }
       const registry = options.metrics.registry;
       registry.metrics().then(
         (text) => send(res, 200, registry.contentType, text, head),

@@ -30,7 +30,7 @@ import type { Config } from '../config';
 import { AdmissionControl } from '../limits/admission';
 import { ConnectionGate } from '../limits/gate';
 import { RateLimits } from '../limits/token-bucket';
-import type { Logger } from '../logger';
+import { urlForLog, type Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
 import { HEARTBEAT_FRAME } from '../protocol/messages';
 import type { RoomRegistry } from '../rooms/room-registry';
@@ -78,6 +78,8 @@ interface Upgrade {
   key: string;
   protocol: string | null;
   boardId: string | null;
+  /** The request path without its query (the token), for logs. */
+  url: string;
 }
 
 export interface WsTransport {
@@ -138,12 +140,12 @@ export function attachWsTransport(
       return;
     }
     const boardId = boardIdFromUrl(req.url);
-    const upgrade: Upgrade = { key: checked.key, protocol: checked.protocol, boardId };
+    const upgrade: Upgrade = { key: checked.key, protocol: checked.protocol, boardId, url: urlForLog(req.url) ?? '' };
     const ip = (socket as Socket).remoteAddress ?? 'unknown';
     // caps are taken before the token check awaits, so clients waiting on it count too
     const entered = gate.enter(boardId, ip, req.headers.origin);
     if (!entered.ok) {
-      log.info({ boardId, remote: ip, code: entered.code, reason: entered.reason }, 'connection refused');
+      log.info({ boardId, url: upgrade.url, remote: ip, code: entered.code, reason: entered.reason }, 'connection refused');
       refuse(socket, head, upgrade, entered.code, entered.reason);
       return;
     }
@@ -222,7 +224,7 @@ export function attachWsTransport(
     }
     if (!authResult.ok) {
       gate.leave(boardId, ip);
-      log.info({ boardId, remote: ip, code: authResult.code, reason: authResult.reason }, 'connection refused: unauthorized');
+      log.info({ boardId, url: upgrade.url, remote: ip, code: authResult.code, reason: authResult.reason }, 'connection refused: unauthorized');
       refuse(socket, head, upgrade, authResult.code, authResult.reason);
       return;
     }
