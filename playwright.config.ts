@@ -34,6 +34,9 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: '1',
       SYNC_URL: `ws://127.0.0.1:${E2E_SYNC_PORT}`,
       AUTH_SECRET: E2E_AUTH_SECRET, // same as the sync server fixture's
+      // every spec creates boards from 127.0.0.1: far above a run's needs (the quota has its own spec)
+      BOARD_CREATE_PER_IP_PER_HOUR: '10000',
+      BOARD_CREATE_TOTAL_PER_HOUR: '10000',
       ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     },
     reuseExistingServer: false,

@@ -1,5 +1,7 @@
+import type { Page } from '@playwright/test';
 import { expect, expectConverged, test } from './fixtures';
 import { BoardPage } from './fixtures/board-page';
+import { E2E_WEB_PORT } from './fixtures/ports';
 
 test('the view link shows a read-only board that updates live', async ({ openUsers, browser }) => {
   const [alice] = await openUsers(1);
@@ -8,8 +10,8 @@ test('the view link shows a read-only board that updates live', async ({ openUse
   // the editor copies the view link from the Share panel
   await alice.page.getByTestId('share-button').click();
   const viewLink = await alice.page.getByTestId('share-view-link').inputValue();
-  await expect(alice.page.getByTestId('share-edit-link')).toHaveValue(/\/b\/[A-Za-z0-9_-]+\?key=/);
-  expect(viewLink).toMatch(/\/b\/[A-Za-z0-9_-]+\?key=[A-Za-z0-9_-]+$/);
+  await expect(alice.page.getByTestId('share-edit-link')).toHaveValue(/\/b\/[A-Za-z0-9_-]+#key=/);
+  expect(viewLink).toMatch(/\/b\/[A-Za-z0-9_-]+#key=[A-Za-z0-9_-]+$/);
   expect(viewLink).toBe((await alice.shareLinks()).view);
 
   const victor = new BoardPage(await (await browser.newContext()).newPage(), 'Victor');
@@ -91,4 +93,69 @@ test('a browser that opened a link can come back to /b/<id> alone', async ({ ope
   await alice.goto(board.id);
   expect(await alice.role()).toBe('editor');
   await alice.expectStatus('connected');
+});
+
+const keyOf = (link: string) => new URLSearchParams(new URL(link).hash.slice(1)).get('key')!;
+const storedKey = (page: Page, boardId: string) => page.evaluate((id) => localStorage.getItem(`commonboard:key:${id}`), boardId);
+
+test('a #key= edit link works in a second browser, and the key never reaches a server', async ({ openUsers, board, browser }) => {
+  expect(board.editUrl).toMatch(/\/b\/[A-Za-z0-9_-]+#key=[A-Za-z0-9_-]+$/);
+  expect(new URL(board.editUrl).search).toBe('');
+  const [alice] = await openUsers(1);
+  const bob = new BoardPage(await (await browser.newContext()).newPage(), 'Bob');
+  const sent: string[] = [];
+  bob.page.on('request', (r) => sent.push(`${r.url()} referer=${r.headers()['referer'] ?? ''}`));
+  await bob.open(board.editUrl);
+  expect(await bob.role()).toBe('editor');
+  expect(bob.page.url()).not.toContain('key='); // taken off the address bar
+  await bob.drawRectangle({ x: 300, y: 150 }, { x: 420, y: 240 });
+  await expectConverged([alice, bob], 1);
+  expect(sent.length).toBeGreaterThan(0);
+  expect(sent.filter((line) => line.includes(keyOf(board.editUrl)) || !line.endsWith('referer='))).toEqual([]);
+  await bob.page.context().close();
+});
+
+test('an old ?key= link still works, is remembered and is taken off the address bar', async ({ board, browser }) => {
+  const legacy = `/b/${board.id}?key=${keyOf(board.editUrl)}`;
+  const carol = new BoardPage(await (await browser.newContext()).newPage(), 'Carol');
+  await carol.open(legacy);
+  expect(await carol.role()).toBe('editor');
+  expect(new URL(carol.page.url()).searchParams.get('key')).toBeNull();
+  expect(new URL(carol.page.url()).searchParams.get('name')).toBe('Carol');
+  expect(JSON.parse((await storedKey(carol.page, board.id))!)).toMatchObject({ key: keyOf(board.editUrl) });
+  await carol.goto(board.id); // remembered
+  expect(await carol.role()).toBe('editor');
+  await carol.page.context().close();
+});
+
+test('a remembered key expires 30 days after its last use', async ({ openUsers, board }) => {
+  const [alice] = await openUsers(1);
+  const day = 24 * 60 * 60 * 1000;
+  const age = async (days: number) =>
+    alice.page.evaluate(
+      ([id, key, usedAt]) => localStorage.setItem(`commonboard:key:${id}`, JSON.stringify({ key, usedAt })),
+      [board.id, keyOf(board.editUrl), Date.now() - days * day] as const,
+    );
+
+  await age(29); // still valid, and using it starts its 30 days again
+  await alice.goto(board.id);
+  expect(await alice.role()).toBe('editor');
+  const refreshed = JSON.parse((await storedKey(alice.page, board.id))!) as { usedAt: number };
+  expect(Date.now() - refreshed.usedAt).toBeLessThan(60_000);
+
+  await age(31);
+  await alice.page.goto(`/b/${board.id}`);
+  await expect(alice.page.getByTestId('need-link')).toContainText('You need a link to open this board');
+  await alice.expectStatus('refused');
+  expect(await storedKey(alice.page, board.id)).toBeNull(); // forgotten, not just ignored
+});
+
+test('the Share panel names the address the page was opened at', async ({ openUsers, board }) => {
+  const [alice] = await openUsers(1);
+  expect(alice.page.url()).toContain(`http://127.0.0.1:${E2E_WEB_PORT}/`);
+  await alice.page.getByTestId('share-button').click();
+  const prefix = `http://127.0.0.1:${E2E_WEB_PORT}/b/${board.id}#key=`;
+  await expect(alice.page.getByTestId('share-edit-link')).toHaveValue(new RegExp(`^${prefix.replace(/[.]/g, '\\.')}`));
+  await expect(alice.page.getByTestId('share-view-link')).toHaveValue(new RegExp(`^${prefix.replace(/[.]/g, '\\.')}`));
+  expect(board.editUrl.startsWith(prefix)).toBe(true);
 });

@@ -9,6 +9,7 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { keyOfLink } from '../../lib/auth/link-key';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -122,10 +123,10 @@ export async function createBoard(web: string): Promise<BenchBoard> {
   const res = await fetch(`${web}/api/boards`, { method: 'POST' });
   if (res.status !== 201) throw new Error(`POST /api/boards: HTTP ${res.status}`);
   const body = (await res.json()) as { boardId: string; editUrl: string };
-  const url = new URL(body.editUrl, web);
-  const key = url.searchParams.get('key');
+  const key = keyOfLink(body.editUrl);
   if (!key) throw new Error('edit link has no key');
-  return { id: body.boardId, path: url.pathname + url.search, key };
+  // the legacy `?key=` form (still accepted) so callers can append `&name=…`
+  return { id: body.boardId, path: `/b/${encodeURIComponent(body.boardId)}?key=${key}`, key };
 }
 
 /** A sync token for a scripted peer on `board`. */

@@ -1,6 +1,7 @@
 'use client';
 
 /** The board screen: header, toolbar, canvas with overlays. Opens the session for its lifetime. */
+import './zod-jitless';
 import Link from 'next/link';
 import { useEffect } from 'react';
 import { listShapes } from '@/lib/board';

@@ -1,8 +1,9 @@
 /**
  * Client side of board authorization: share-link keys and board tokens.
  *
- * A key comes from `?key=` (then remembered per board in localStorage and removed from the address
- * bar) or from localStorage, so `/b/<id>` alone works again in a browser that opened a link once.
+ * A key comes from the link's `#key=` (or a legacy `?key=`), then is remembered per board in
+ * localStorage and removed from the address bar; or from localStorage, so `/b/<id>` alone works again
+ * in a browser that opened a link within the last 30 days (lib/auth/link-key.ts).
  * The key is traded at POST /api/token for a ~10 min token that goes to the sync server as
  * `?token=`. y-websocket re-reads `provider.params` at every reconnect, so the token is refreshed on
  * a timer before it expires. A 4401/4403 close (expired token, rotated link) gets one fresh token
@@ -10,12 +11,12 @@
  */
 import type { WebsocketProvider } from 'y-websocket';
 import type { Role } from '@/lib/auth/token';
+import { decodeStoredKey, encodeStoredKey, KEY_PREFIX, keyOfLink, takeKeyFromUrl } from '@/lib/auth/link-key';
 import { CloseCode } from '@/lib/protocol/close-codes';
 import { readLocal, writeLocal } from './local-storage';
 
 export const NEED_LINK_REASON = 'You need a link to open this board';
 export const LINK_DEAD_REASON = 'This link no longer works';
-const KEY_PREFIX = 'commonboard:key:';
 const REFRESH_BEFORE_MS = 60_000;
 const RETRY_MS = 3_000;
 
@@ -23,20 +24,31 @@ export type ShareLinks = { edit?: string; view: string };
 
 type TokenResponse = { token: string; role: Role; expiresAt: number };
 
-const storedKey = (boardId: string): string | null => readLocal(KEY_PREFIX + boardId);
-const storeKey = (boardId: string, key: string): void => writeLocal(KEY_PREFIX + boardId, key);
+/** Remembers the key as used now (its 30 days start again). */
+const storeKey = (boardId: string, key: string): void => writeLocal(KEY_PREFIX + boardId, encodeStoredKey(key, Date.now()));
 
-/** Takes `?key=` off the address bar (it is a secret) and returns the key to use, if any. */
-function takeKey(boardId: string): string | null {
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('key');
-  if (fromUrl) {
-    storeKey(boardId, fromUrl);
-    url.searchParams.delete('key');
-    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
-    return fromUrl;
+/** Forgets every remembered key unused for 30 days (this board's and any other's). */
+function dropExpiredKeys(): void {
+  const now = Date.now();
+  try {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const name = localStorage.key(i);
+      if (name?.startsWith(KEY_PREFIX) && decodeStoredKey(localStorage.getItem(name), now) === 'expired') localStorage.removeItem(name);
+    }
+  } catch {
+    // storage blocked: nothing is remembered anyway
   }
-  return storedKey(boardId);
+}
+
+/** Takes the key off the address bar (it is a secret) and returns the key to use, if any. */
+function takeKey(boardId: string): string | null {
+  const taken = takeKeyFromUrl(window.location.href);
+  if (taken.cleanUrl !== null) window.history.replaceState(window.history.state, '', taken.cleanUrl);
+  dropExpiredKeys();
+  const stored = decodeStoredKey(readLocal(KEY_PREFIX + boardId), Date.now());
+  const key = taken.key ?? (stored !== null && stored !== 'expired' ? stored.key : null);
+  if (key) storeKey(boardId, key);
+  return key;
 }
 
 async function postJson(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
@@ -64,7 +76,16 @@ export class SessionAuth {
     private readonly handlers: SessionAuthHandlers,
   ) {
     this.key = takeKey(boardId);
+    window.addEventListener('hashchange', this.onHashChange);
   }
+
+  /** A link of this board pasted over its own address changes only the fragment: no page load. */
+  private readonly onHashChange = (): void => {
+    const { key } = takeKeyFromUrl(window.location.href);
+    if (!key || key === this.key) return;
+    storeKey(this.boardId, key);
+    window.location.reload(); // start over with the new key (and maybe another role)
+  };
 
   start(): void {
     if (!this.key) {
@@ -92,6 +113,7 @@ export class SessionAuth {
 
   destroy(): void {
     this.destroyed = true;
+    window.removeEventListener('hashchange', this.onHashChange);
     if (this.timer) clearTimeout(this.timer);
   }
 
@@ -108,7 +130,7 @@ export class SessionAuth {
       if (status !== 200) throw new Error(`rotate: HTTP ${status}`);
       const links = json as Required<ShareLinks>;
       if (which === 'edit') {
-        const next = new URL(links.edit).searchParams.get('key');
+        const next = keyOfLink(links.edit);
         if (next) {
           this.key = next;
           storeKey(this.boardId, next);
@@ -149,6 +171,7 @@ export class SessionAuth {
       return;
     }
     const { token, role, expiresAt } = result.json as TokenResponse;
+    if (this.key) storeKey(this.boardId, this.key); // a use: the key's 30 days start again
     this.provider.params = { token };
     this.handlers.onRole(role);
     this.timer = setTimeout(() => void this.renew(false), Math.max(5_000, expiresAt - Date.now() - REFRESH_BEFORE_MS));

@@ -34,7 +34,7 @@ export function HomeView() {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const { editUrl } = (await res.json()) as { editUrl: string };
       const url = new URL(editUrl, window.location.href);
-      router.push(url.pathname + url.search);
+      router.push(url.pathname + url.search + url.hash); // the key is in the fragment
     } catch (err) {
       setError(`Could not create a board (${err instanceof Error ? err.message : String(err)}).`);
       setCreating(false);

@@ -88,7 +88,5 @@ export async function rotateBoardLink(boardId: string, kind: 'edit' | 'view'): P
   return body === null ? null : linksSchema.parse(body);
 }
 
-/** Absolute page URL of a share link. */
-export function linkUrl(origin: string, boardId: string, key: string): string {
-  return `${origin}/b/${encodeURIComponent(boardId)}?key=${encodeURIComponent(key)}`;
-}
+/** Absolute page URL of a share link (the key in the fragment: lib/auth/link-key.ts). */
+export { linkUrl } from './link-key';

@@ -4,13 +4,15 @@
  */
 import { z } from 'zod';
 import { cleanName } from '@/lib/presence/user';
-import { boardIdSchema, jsonError, keySchema, readBody, upstreamError } from '@/lib/auth/request';
+import { boardIdSchema, jsonError, keySchema, readBody, refuseCrossSite, upstreamError } from '@/lib/auth/request';
 import { appAuthSecret, resolveKey } from '@/lib/auth/sync-api';
 import { mintBoardToken } from '@/lib/auth/token';
 
 const bodySchema = z.object({ boardId: boardIdSchema, key: keySchema, name: z.string().max(200).optional() }).strict();
 
 export async function POST(req: Request): Promise<Response> {
+  const refused = refuseCrossSite(req);
+  if (refused) return refused;
   const body = await readBody(req, bodySchema);
   if (body instanceof Response) return body;
   try {

@@ -4,12 +4,17 @@
  */
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { boardIdSchema, jsonError, keySchema, readBody, upstreamError } from '@/lib/auth/request';
+import { boardIdSchema, jsonError, keySchema, readBody, refuseCrossSite, upstreamError } from '@/lib/auth/request';
 import { linkUrl, resolveKey, rotateBoardLink } from '@/lib/auth/sync-api';
+import { publicOrigin } from '@/lib/http/client';
 
 const bodySchema = z.object({ key: keySchema, which: z.enum(['edit', 'view']) }).strict();
 
 export async function POST(req: NextRequest, ctx: { params: Promise<{ boardId: string }> }): Promise<Response> {
+  const refused = refuseCrossSite(req);
+  if (refused) return refused;
+  const origin = publicOrigin(req.headers);
+  if (!origin) return jsonError(400, 'missing or malformed Host header');
   const boardId = boardIdSchema.safeParse((await ctx.params).boardId);
   if (!boardId.success) return jsonError(400, 'invalid board id');
   const body = await readBody(req, bodySchema);
@@ -20,7 +25,6 @@ export async function POST(req: NextRequest, ctx: { params: Promise<{ boardId: s
     if (grant.role !== 'editor') return jsonError(403, 'only editors can rotate links');
     const links = await rotateBoardLink(boardId.data, body.which);
     if (!links) return jsonError(404, 'board has no links');
-    const origin = req.nextUrl.origin;
     return Response.json(
       { edit: linkUrl(origin, boardId.data, links.edit.key), view: linkUrl(origin, boardId.data, links.view.key) },
       { headers: { 'Cache-Control': 'no-store' } },
