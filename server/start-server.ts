@@ -20,6 +20,7 @@ import { isSharedStorage } from './scale/shared-storage';
 import { createApiHandler } from './transport/api';
 import { createHttpHandler } from './transport/http';
 import { createHttpFallback } from './transport/http-fallback';
+import { guardPendingConnections } from './transport/pending-guard';
 import { attachWsTransport } from './transport/ws';
 
 export interface RunningServer {
@@ -94,6 +95,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const admission = new AdmissionControl(config);
   const fallback = createHttpFallback(registry, config, log, metrics, auth, admission);
   const http = createServer((req, res) => api(req, res) || fallback.handle(req, res) || httpHandler(req, res));
+  guardPendingConnections(http, config);
   const transport = attachWsTransport(http, registry, config, log, metrics, auth, admission);
 
   await new Promise<void>((resolve, reject) => {
