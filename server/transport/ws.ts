@@ -165,8 +165,9 @@ export function attachWsTransport(
       }
       const over = rateLimits.admit(conn, frameBytes);
       if (!over) return;
-      // in the close wait there is no second close frame to send: a peer still flooding goes now
-      if (conn.closed) return conn.terminate();
+      // in the close wait there is no second close frame to send: stop reading a peer still flooding
+      // (not destroy: the close frame with its code must still reach it)
+      if (conn.closed) return conn.stopReading();
       log.warn({ conn: conn.id, boardId: conn.boardId, remote: conn.remote, limit: over }, 'rate limit exceeded');
       conn.close(CloseCode.RateLimited, 'rate limit exceeded');
     },

@@ -118,6 +118,12 @@ export abstract class WebSocketPeer extends FrameParser {
     }
   }
 
+  /** For a peer that floods the close wait: read nothing more, and end our side once our close frame is out. */
+  stopReading(): void {
+    this.stopInput();
+    this.socket.end();
+  }
+
   /** A handler threw: the rest of the read is lost, so framing is too. Stop reading, report, close with 1011. */
   handlerFailed(err: unknown): void {
     this.stopInput();
