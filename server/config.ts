@@ -29,6 +29,10 @@ export interface Config {
   maxConnectionsPerBoard: number;
   /** Keyed on the TCP peer address; X-Forwarded-For is not trusted. */
   maxConnectionsPerIp: number;
+  /** TCP connections per peer address whose request is not complete yet; more are destroyed (transport/pending-guard.ts). */
+  maxPendingConnectionsPerIp: number;
+  /** Request headers must arrive, and an upgrade be answered, within this (408 / destroyed). */
+  handshakeTimeoutMs: number;
   /** Browser origins allowed to connect; null = any (a warning is logged at start). */
   allowedOrigins: string[] | null;
   /** On shutdown, 1012 closes are spread evenly over this window (clients reconnect without jitter). */
@@ -75,6 +79,8 @@ export const DEFAULT_LIMITS = {
   rateLimitBytesPerSec: 4 * MiB,
   maxConnectionsPerBoard: 500,
   maxConnectionsPerIp: 200,
+  maxPendingConnectionsPerIp: 64,
+  handshakeTimeoutMs: 10_000,
   allowedOrigins: null as string[] | null,
   drainMs: 3_000,
 } satisfies Partial<Config>;
@@ -120,6 +126,8 @@ const envSchema = z.object({
   RATE_LIMIT_BYTES_PER_SEC: intString(1024, 4096 * MiB).default(DEFAULT_LIMITS.rateLimitBytesPerSec),
   MAX_CONNECTIONS_PER_BOARD: intString(1, 1_000_000).default(DEFAULT_LIMITS.maxConnectionsPerBoard),
   MAX_CONNECTIONS_PER_IP: intString(1, 1_000_000).default(DEFAULT_LIMITS.maxConnectionsPerIp),
+  MAX_PENDING_CONNECTIONS_PER_IP: intString(1, 1_000_000).default(DEFAULT_LIMITS.maxPendingConnectionsPerIp),
+  HANDSHAKE_TIMEOUT_MS: intString(1_000, 300_000).default(DEFAULT_LIMITS.handshakeTimeoutMs),
   ALLOWED_ORIGINS: originList.optional(),
   DRAIN_MS: intString(0, 60_000).default(DEFAULT_LIMITS.drainMs),
   REFUSE_WEBSOCKET: z.enum(['0', '1']).default('0'),
@@ -209,6 +217,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     rateLimitBytesPerSec: e.RATE_LIMIT_BYTES_PER_SEC,
     maxConnectionsPerBoard: e.MAX_CONNECTIONS_PER_BOARD,
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    maxPendingConnectionsPerIp: e.MAX_PENDING_CONNECTIONS_PER_IP,
+    handshakeTimeoutMs: e.HANDSHAKE_TIMEOUT_MS,
     allowedOrigins: e.ALLOWED_ORIGINS ?? null,
     drainMs: e.DRAIN_MS,
     refuseWebSocket: e.REFUSE_WEBSOCKET === '1',

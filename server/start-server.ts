@@ -22,6 +22,7 @@ import { createApiHandler } from './transport/api';
 import { createHttpHandler } from './transport/http';
 import { guardRequests } from './transport/guard';
 import { createHttpFallback } from './transport/http-fallback';
+import { guardPendingConnections } from './transport/pending-guard';
 import { attachWsTransport } from './transport/ws';
 
 export interface RunningServer {
@@ -104,6 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const gate = new ConnectionGate(new AdmissionControl(config), auth, log, metrics);
   const fallback = createHttpFallback(registry, config, log, metrics, auth, gate);
   const http = createServer(guardRequests((req, res) => api(req, res) || fallback.handle(req, res) || httpHandler(req, res), log, metrics));
+  guardPendingConnections(http, config);
   const transport = attachWsTransport(http, registry, config, log, metrics, auth, gate);
 
   await new Promise<void>((resolve, reject) => {

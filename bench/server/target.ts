@@ -110,6 +110,7 @@ export class Target {
       env.AUTH_SECRET = BENCH_AUTH_SECRET;
       // every bench client comes from 127.0.0.1; the per-IP cap is for real deployments
       env.MAX_CONNECTIONS_PER_IP = '1000000';
+      env.MAX_PENDING_CONNECTIONS_PER_IP = '1000000'; // a join storm opens all its sockets at once
       args = [...profArgs, '--import', 'tsx', 'server/index.ts'];
     }
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -17,10 +17,10 @@ describe('TokenBucket', () => {
 });
 
 describe('ConnectionRateLimiter', () => {
-  it('reports which limit was hit; one max-size frame always fits the byte burst', () => {
+  it('reports which limit was hit; one max-size frame (with its 14-byte header) always fits the byte burst', () => {
     const limiter = new ConnectionRateLimiter({ rateLimitMessagesPerSec: 5, rateLimitBytesPerSec: 1000, maxMessageBytes: 50_000 });
-    expect(limiter.admit(50_000, 0)).toBeNull();
-    expect(limiter.admit(10, 0)).toBe('bytes');
+    expect(limiter.admit(50_014, 0)).toBeNull();
+    expect(limiter.admit(1, 0)).toBe('bytes');
     const chatty = new ConnectionRateLimiter({ rateLimitMessagesPerSec: 5, rateLimitBytesPerSec: 1000, maxMessageBytes: 1024 });
     for (let i = 0; i < 10; i++) expect(chatty.admit(1, 0)).toBeNull();
     expect(chatty.admit(1, 0)).toBe('messages');

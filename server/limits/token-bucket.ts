@@ -37,6 +37,9 @@ export interface RateLimitConfig {
 /** Seconds of traffic a fresh or idle connection may send at once (initial sync, reconnect upload). */
 const BURST_SECONDS = 2;
 
+/** A WebSocket frame header at its largest (64-bit length and mask): the WebSocket transport charges headers too. */
+const MAX_HEADER_BYTES = 14;
+
 /** Per-connection rate state: the "theoretical arrival time" (ms) of each limit (GCRA); 0 = full burst available. */
 export interface RateState {
   msgTat: number;
@@ -57,8 +60,8 @@ export class RateLimits {
     this.msPerMessage = 1000 / config.rateLimitMessagesPerSec;
     this.msPerByte = 1000 / config.rateLimitBytesPerSec;
     this.messageBurstMs = BURST_SECONDS * 1000;
-    // one maximum-size frame (an offline client's catch-up upload) must always fit
-    this.byteBurstMs = Math.max(BURST_SECONDS * 1000, config.maxMessageBytes * this.msPerByte);
+    // one maximum-size frame (an offline client's catch-up upload) must always fit, with its header
+    this.byteBurstMs = Math.max(BURST_SECONDS * 1000, (config.maxMessageBytes + MAX_HEADER_BYTES) * this.msPerByte);
   }
 
   /** Returns null if allowed (and charges `state`), else which limit was hit. */

@@ -12,9 +12,17 @@ import { clock, WebSocketPeer } from './websocket/socket';
 
 /** What the transport does with a connection's events: one object shared by every connection. */
 export interface ConnectionEvents {
+  /**
+   * Every frame as its header arrives (before its payload is kept): `frameBytes` on the wire incl.
+   * header, `messageBytes` its message so far (0 for control frames). Rate limits and the message
+   * size cap close the connection from here.
+   */
+  frame(conn: Connection, frameBytes: number, messageBytes: number): void;
   message(conn: Connection, data: Uint8Array, binary: boolean): void;
   closed(conn: Connection, code: number, reason: string): void;
   protocolError(conn: Connection, code: number, reason: string): void;
+  /** A handler threw while this connection's bytes were handled; the connection is closed with 1011 after. */
+  failed(conn: Connection, err: unknown): void;
 }
 
 /** Settings and sinks shared by every connection of a transport (one field per connection, not four). */
@@ -116,8 +124,18 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
     this.flag(VIEWER, on);
   }
 
+  protected onFrame(frameBytes: number, messageBytes: number): void {
+    this.ctx.events.frame(this, frameBytes, messageBytes);
+  }
+
   protected onMessage(data: Uint8Array, binary: boolean): void {
     this.ctx.events.message(this, data, binary);
+  }
+
+  protected onPing(data: Uint8Array): void {
+    // a pong is queued like any send: not past the backlog bound (a ping flood from a peer that
+    // doesn't read would otherwise grow it without limit)
+    if (!this.closed && !this.overBacklog(this.socket.writableLength)) super.onPing(data);
   }
 
   protected onPong(): void {
@@ -127,6 +145,11 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
   protected onClosed(code: number, reason: string): void {
     this.closed = true;
     this.ctx.events.closed(this, code, reason);
+  }
+
+  protected onHandlerError(err: unknown): void {
+    this.closed = true;
+    this.ctx.events.failed(this, err);
   }
 
   protected onProtocolError(code: number, reason: string): void {
@@ -150,16 +173,20 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
     return (this.socket as Duplex & { remoteAddress?: string }).remoteAddress;
   }
 
+  /** Closes a peer whose unsent backlog passed its bound (4508); true if it did. */
+  private overBacklog(buffered: number): boolean {
+    if (buffered <= this.backlogLimit) return false;
+    this.ctx.metrics?.error('slow_client');
+    this.closed = true;
+    // the close frame queues behind the backlog the client isn't reading: free it soon
+    this.closeWith(CloseCode.SlowClient, 'client too slow', SLOW_CLIENT_GRACE_MS);
+    return true;
+  }
+
   send(frame: Uint8Array, reply = false): void {
     if (this.closed) return;
     const buffered = this.socket.writableLength;
-    if (buffered > this.backlogLimit) {
-      this.ctx.metrics?.error('slow_client');
-      this.closed = true;
-      // the close frame queues behind the backlog the client isn't reading: free it soon
-      this.closeWith(CloseCode.SlowClient, 'client too slow', SLOW_CLIENT_GRACE_MS);
-      return;
-    }
+    if (this.overBacklog(buffered)) return;
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();

@@ -11,7 +11,9 @@
  * v3 client reconnects after 30 s without a message (protocol pongs don't count for it).
  *
  * Limits (server/limits): Origin allow-list and connection caps are checked right after the
- * upgrade; each frame passes the connection's token buckets (4529 when over). On shutdown the
+ * upgrade; every frame (data, continuation, control; bytes incl. its header) passes the connection's
+ * rate limits (4529 when over) and a message over maxMessageBytes is refused (4413) as its header
+ * arrives, before its payload is buffered. On shutdown the
  * 1012 closes are spread over drainMs so clients, which reconnect without jitter, come back spread.
  *
  * Hot path (ws-connection.ts): a socket is corked on its first send of an event-loop turn and uncorked once the turn's
@@ -179,21 +181,29 @@ export function attachWsTransport(
       metrics?.error('socket');
       log.warn({ conn: conn.id, boardId: conn.boardId, code, reason }, 'websocket protocol error');
     },
-    message(conn, frame, isBinary) {
-      if (draining || conn.closed || !connections.has(conn)) return;
-      const over = rateLimits.admit(conn, frame.byteLength);
-      if (over) {
-        log.warn({ conn: conn.id, boardId: conn.boardId, remote: conn.remote, limit: over }, 'rate limit exceeded');
-        conn.close(CloseCode.RateLimited, 'rate limit exceeded');
-        return;
-      }
-      metrics?.frameIn(frame);
-      if (frame.byteLength > config.maxMessageBytes) {
+    failed(conn, err) {
+      metrics?.error('socket');
+      log.error({ err, conn: conn.id, boardId: conn.boardId }, 'socket handler failed: connection closed');
+    },
+    frame(conn, frameBytes, messageBytes) {
+      // size first: an oversize message must get the permanent 4413, not a retried 4529
+      if (messageBytes > config.maxMessageBytes && !conn.closed) {
         metrics?.error('too_large');
-        log.warn({ conn: conn.id, boardId: conn.boardId, bytes: frame.byteLength }, 'frame too large');
+        log.warn({ conn: conn.id, boardId: conn.boardId, bytes: messageBytes }, 'frame too large');
         conn.close(CloseCode.TooLarge, 'message too large');
         return;
       }
+      const over = rateLimits.admit(conn, frameBytes);
+      if (!over) return;
+      // in the close wait there is no second close frame to send: stop reading a peer still flooding
+      // (not destroy: the close frame with its code must still reach it)
+      if (conn.closed) return conn.stopReading();
+      log.warn({ conn: conn.id, boardId: conn.boardId, remote: conn.remote, limit: over }, 'rate limit exceeded');
+      conn.close(CloseCode.RateLimited, 'rate limit exceeded');
+    },
+    message(conn, frame, isBinary) {
+      if (draining || conn.closed || !connections.has(conn)) return;
+      metrics?.frameIn(frame);
       if (!isBinary) {
         log.warn({ conn: conn.id, boardId: conn.boardId }, 'text frame');
         conn.close(CloseCode.MalformedMessage, 'binary frames only');

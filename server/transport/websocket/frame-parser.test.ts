@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CLOSE_PROTOCOL_ERROR, CLOSE_TOO_BIG, EAGER_BYTES, FrameParser, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_PING, OP_PONG, OP_TEXT } from './frame-parser';
+import { CLOSE_POLICY, CLOSE_PROTOCOL_ERROR, CLOSE_TOO_BIG, EAGER_BYTES, FrameParser, MAX_FRAGMENTS, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_PING, OP_PONG, OP_TEXT } from './frame-parser';
 import { bytes, clientFrame, hugeHeader } from './test-frames';
 
 type Event =
@@ -11,9 +11,21 @@ type Event =
 
 class Recorder extends FrameParser {
   events: Event[] = [];
+  /** [frameBytes, messageBytes] of every onFrame. */
+  frames: [number, number][] = [];
+  /** Frames whose header makes the "server" close (as a rate limit would). */
+  closeOnFrame: ((frameBytes: number) => boolean) | null = null;
   feed(...chunks: Uint8Array[]): this {
     for (const c of chunks) this.parse(c);
     return this;
+  }
+  /** What a server does when it sends its close frame. */
+  closeSent(): void {
+    this.discardInput();
+  }
+  protected onFrame(frameBytes: number, messageBytes: number): void {
+    this.frames.push([frameBytes, messageBytes]);
+    if (this.closeOnFrame?.(frameBytes)) this.discardInput();
   }
   protected onMessage(data: Uint8Array, binary: boolean): void {
     this.events.push({ type: 'message', data, binary });
@@ -153,5 +165,113 @@ describe('FrameParser', () => {
     const half = bytes(MAX / 2 + 1);
     const big = parser().feed(clientFrame(OP_BINARY, half, { fin: false }), clientFrame(OP_CONTINUATION, half));
     expect(big.events).toEqual([{ type: 'error', code: CLOSE_TOO_BIG, reason: 'message too big' }]);
+  });
+
+  it('announces every frame as its header arrives: data, control and empty fragments, with the message size so far', () => {
+    const p = parser().feed(
+      clientFrame(OP_BINARY, bytes(5), { fin: false }),
+      clientFrame(OP_PING, bytes(2)),
+      clientFrame(OP_CONTINUATION, new Uint8Array(0), { fin: false }),
+      clientFrame(OP_CONTINUATION, bytes(300), { fin: false }),
+      clientFrame(OP_CONTINUATION, bytes(7)),
+      clientFrame(OP_PONG, new Uint8Array(0)),
+    );
+    // header (2, or 4 for 126+ bytes) + mask (4) + payload
+    expect(p.frames).toEqual([[11, 5], [8, 0], [6, 5], [308, 305], [13, 312], [6, 0]]);
+    expect(p.events.filter((e) => e.type === 'message')).toHaveLength(1);
+  });
+
+  it('unmasks fragments of every length and mask offset into one message, split at every byte', () => {
+    const parts = [1, 2, 3, 5, 0, 7, 130].map((n, i) => bytes(n, i + 1));
+    const wire = Buffer.concat(
+      parts.map((part, i) =>
+        clientFrame(i === 0 ? OP_BINARY : OP_CONTINUATION, part, { fin: i === parts.length - 1, mask: [i + 1, 0x80 + i, 7 * i, 255 - i] }),
+      ),
+    );
+    const whole = new Uint8Array(Buffer.concat(parts));
+    for (const step of [1, 3, 64, wire.length]) {
+      const p = parser();
+      for (let at = 0; at < wire.length; at += step) p.feed(wire.subarray(at, at + step));
+      expect(p.events, `reads of ${step}`).toEqual([message(whole)]);
+      const got = (p.events[0] as { data: Uint8Array }).data;
+      expect(got.buffer.byteLength).toBe(whole.length); // exact: no doubling slack kept by the room
+    }
+  });
+
+  it('keeps one growing buffer per fragmented message, not one per fragment', () => {
+    const n = 1000;
+    const wire = Buffer.concat([
+      clientFrame(OP_BINARY, bytes(1, 0), { fin: false }),
+      ...Array.from({ length: n - 1 }, (_, i) => clientFrame(OP_CONTINUATION, bytes(1, i + 1), { fin: i === n - 2 })),
+    ]);
+    const allocs = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    const p = parser();
+    let sizes: number[];
+    try {
+      p.feed(wire);
+      sizes = allocs.mock.calls.map(([size]) => size); // read before mockRestore() clears them
+    } finally {
+      allocs.mockRestore();
+    }
+    expect(p.events).toHaveLength(1);
+    expect((p.events[0] as { data: Uint8Array }).data).toEqual(Uint8Array.from({ length: n }, (_, i) => bytes(1, i)[0]));
+    // doubling: ~log2(n) buffers of at most 2n bytes in all, and the exact copy handed over
+    expect(sizes.length).toBeLessThanOrEqual(Math.ceil(Math.log2(n)) + 2);
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBeLessThanOrEqual(4 * n);
+  });
+
+  it(`fails a message of more than ${MAX_FRAGMENTS} fragments with 1008, empty ones too, and lets go of it`, () => {
+    const empty = clientFrame(OP_CONTINUATION, new Uint8Array(0), { fin: false });
+    const p = parser().feed(clientFrame(OP_BINARY, bytes(10), { fin: false }));
+    for (let i = 1; i < MAX_FRAGMENTS; i++) p.feed(empty);
+    expect(p.events).toEqual([]);
+    expect(p.heldBytes).toBe(10);
+    p.feed(empty);
+    expect(p.events).toEqual([{ type: 'error', code: CLOSE_POLICY, reason: 'too many fragments' }]);
+    expect(p.heldBytes).toBe(0);
+    // exactly MAX_FRAGMENTS is a message
+    const ok = parser().feed(clientFrame(OP_BINARY, bytes(10), { fin: false }));
+    for (let i = 2; i < MAX_FRAGMENTS; i++) ok.feed(empty);
+    ok.feed(clientFrame(OP_CONTINUATION, new Uint8Array(0)));
+    expect(ok.events).toEqual([message(bytes(10))]);
+  });
+
+  it('after our close frame, skips payloads without keeping them and still finds the peer\'s close frame', () => {
+    const p = parser().feed(clientFrame(OP_BINARY, bytes(5000), { fin: false }));
+    const big = clientFrame(OP_CONTINUATION, bytes(90_000));
+    // mid-frame: a message and a frame in progress are both dropped
+    p.feed(big.subarray(0, 1000));
+    expect(p.heldBytes).toBeGreaterThan(5000);
+    p.closeSent();
+    expect(p.heldBytes).toBe(0);
+    const allocs = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      p.feed(big.subarray(1000));
+      for (let i = 0; i < 50; i++) {
+        p.feed(clientFrame(OP_BINARY, bytes(20_000), { fin: false }), clientFrame(OP_CONTINUATION, bytes(20_000)), clientFrame(OP_PING, bytes(9)));
+      }
+      expect(allocs).not.toHaveBeenCalled();
+      expect(p.heldBytes).toBe(0);
+    } finally {
+      allocs.mockRestore();
+    }
+    const close = clientFrame(OP_CLOSE, Buffer.from([0x03, 0xe8]));
+    p.feed(close.subarray(0, 3), close.subarray(3));
+    expect(p.events).toEqual([{ type: 'close', code: 1000, reason: '' }]);
+    expect(p.frames).toHaveLength(2 + 150 + 1); // still announced: the server counts them
+  });
+
+  it('skips the payload of a frame refused in onFrame (a rate limit) without allocating it', () => {
+    const p = parser();
+    p.closeOnFrame = (frameBytes) => frameBytes > 1000;
+    p.feed(clientFrame(OP_BINARY, bytes(10)));
+    const allocs = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      p.feed(clientFrame(OP_BINARY, bytes(50_000)), clientFrame(OP_BINARY, bytes(10)));
+      expect(allocs).not.toHaveBeenCalled();
+    } finally {
+      allocs.mockRestore();
+    }
+    expect(p.events).toEqual([message(bytes(10))]);
   });
 });

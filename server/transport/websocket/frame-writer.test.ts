@@ -26,6 +26,7 @@ function roundTrip(wire: Uint8Array): Uint8Array[] {
     protected onMessage(d: Uint8Array): void {
       got.push(d);
     }
+    protected onFrame(): void {}
     protected onPing(): void {}
     protected onPong(): void {}
     protected onCloseFrame(): void {}

@@ -6,6 +6,10 @@
  *
  * Close handshake: after we send a close frame the socket gets a deadline; ONE shared timer
  * destroys the sockets whose peer neither answered nor went away by then (no timer per socket).
+ * Meanwhile the parser only looks for the peer's close frame (payloads are skipped, not kept).
+ *
+ * A handler that throws while this socket's bytes are handled fails this socket (onHandlerError,
+ * 1011), never the process: the listeners run outside any caller that could catch it.
  */
 import type { Duplex } from 'node:stream';
 import { FrameParser } from './frame-parser';
@@ -46,6 +50,15 @@ function onData(this: TaggedSocket, chunk: Buffer): void {
   this[kPeer]?.received(chunk);
 }
 
+function failed(peer: WebSocketPeer, err: unknown): void {
+  try {
+    peer.handlerFailed(err);
+  } catch {
+    // reporting failed too: at least this socket goes
+    peer.terminate();
+  }
+}
+
 function onEnd(this: TaggedSocket): void {
   // http sockets allow half-open: answer the peer's FIN with ours
   this.end();
@@ -53,7 +66,12 @@ function onEnd(this: TaggedSocket): void {
 
 function onClose(this: TaggedSocket): void {
   const peer = this[kPeer];
-  if (peer) peer.socketClosed();
+  if (!peer) return;
+  try {
+    peer.socketClosed();
+  } catch (err) {
+    failed(peer, err);
+  }
 }
 
 export abstract class WebSocketPeer extends FrameParser {
@@ -79,6 +97,8 @@ export abstract class WebSocketPeer extends FrameParser {
 
   /** The socket is gone (after a close handshake or not). */
   protected abstract onClosed(code: number, reason: string): void;
+  /** Something threw while this socket's bytes or close were handled: report it (the socket is failed after). */
+  protected abstract onHandlerError(err: unknown): void;
 
   /** Bytes queued in the socket that the peer has not read yet. */
   get bufferedAmount(): number {
@@ -87,11 +107,29 @@ export abstract class WebSocketPeer extends FrameParser {
 
   /** Starts reading; `head` is what the HTTP parser read past the upgrade request. */
   start(head: Buffer): void {
-    if (head.length > 0) this.parse(head);
+    if (head.length > 0) this.received(head);
   }
 
   received(chunk: Buffer): void {
-    this.parse(chunk);
+    try {
+      this.parse(chunk);
+    } catch (err) {
+      failed(this, err);
+    }
+  }
+
+  /** For a peer that floods the close wait: read nothing more, and end our side once our close frame is out. */
+  stopReading(): void {
+    this.stopInput();
+    this.socket.end();
+  }
+
+  /** A handler threw: the rest of the read is lost, so framing is too. Stop reading, report, close with 1011. */
+  handlerFailed(err: unknown): void {
+    this.stopInput();
+    this.onHandlerError(err);
+    this.closeWith(1011, 'internal error');
+    this.socket.end();
   }
 
   sendBinary(payload: Uint8Array): void {
@@ -111,6 +149,7 @@ export abstract class WebSocketPeer extends FrameParser {
       this.closeCode = code;
       this.closeReason = reason;
     }
+    this.discardInput();
     this.socket.write(closeFrame(code, reason));
     if (this.closeReceived) this.socket.end();
     this.arm(timeoutMs);
