@@ -4,9 +4,6 @@
  * `[0,2,…]` update. Plus the framing of the HTTP fallback, shared by its client and server.
  */
 
-export const isSyncStep1 = (f: Uint8Array): boolean => f.length >= 2 && f[0] === 0 && f[1] === 0;
-export const isSyncStep2 = (f: Uint8Array): boolean => f.length >= 2 && f[0] === 0 && f[1] === 1;
-
 /** `[0, 0, varUint8Array(stateVector)]`: what y-protocols' writeSyncStep1 produces. */
 export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
   const len: number[] = [];

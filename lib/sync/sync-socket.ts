@@ -187,5 +187,3 @@ export function createSyncSocketClass(ctx: SyncSocketContext) {
     }
   };
 }
-
-export type SyncSocketClass = ReturnType<typeof createSyncSocketClass>;
