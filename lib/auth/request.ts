@@ -1,11 +1,11 @@
 /** Shared bits of the auth route handlers: body validation and JSON errors. */
 import { z } from 'zod';
 import { isBoardId } from '../board-id';
+import { LINK_KEY_PATTERN } from '../protocol/link-key';
 import { SyncApiError } from './sync-api';
 
 export const boardIdSchema = z.string().refine(isBoardId, 'not a board id');
-/** Link keys are 32 base64url characters; accept a range so the format can evolve. */
-export const keySchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'malformed key');
+export const keySchema = z.string().regex(LINK_KEY_PATTERN, 'malformed key');
 
 export function jsonError(status: number, error: string): Response {
   return Response.json({ error }, { status, headers: { 'Cache-Control': 'no-store' } });

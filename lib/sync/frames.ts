@@ -1,8 +1,8 @@
 /**
- * The few y-websocket frame facts the client-side sync helpers need (see
- * /work/shared/reference/sync-protocol.md §1.1): `[0,0,sv]` sync step 1, `[0,1,…]` step 2,
- * `[0,2,…]` update. Plus the framing of the HTTP fallback, shared by its client and server.
+ * The client's sync step 1 encoder (message numbers in lib/protocol/messages.ts, shared with the
+ * server), plus the framing of the HTTP fallback, shared by its client and server.
  */
+import { MessageType, SyncType } from '../protocol/messages';
 
 /** `[0, 0, varUint8Array(stateVector)]`: what y-protocols' writeSyncStep1 produces. */
 export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
@@ -14,6 +14,8 @@ export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
   }
   len.push(n);
   const out = new Uint8Array(2 + len.length + stateVector.length);
+  out[0] = MessageType.Sync;
+  out[1] = SyncType.Step1;
   out.set(len, 2);
   out.set(stateVector, 2 + len.length);
   return out;
