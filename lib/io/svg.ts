@@ -83,7 +83,9 @@ function rotation(s: Shape): string {
   const turned = rotatesAsBlock(s) || (s.rotation !== 0 && (s.type === 'rect' || s.type === 'ellipse' || s.type === 'diamond'));
   if (!turned) return '';
   const c = centerOf(s);
-  return ` transform="rotate(${n((s.rotation * 180) / Math.PI)} ${n(c.x)} ${n(c.y)})"`;
+  // degrees to 1e-6: 0.01° would move a corner 1,000 units from the centre by 0.17 units
+  const deg = Math.round(((s.rotation * 180) / Math.PI) * 1e6) / 1e6;
+  return ` transform="rotate(${deg} ${n(c.x)} ${n(c.y)})"`;
 }
 
 export type SvgOptions = { background?: string | null };
