@@ -38,13 +38,18 @@ export function geoPath(s: Shape): Path2D {
   return p;
 }
 
+// per style object (shapes are immutable), so a frame builds no key strings for unchanged shapes
+const batchKeys = new WeakMap<ShapeStyle, string>();
+
 /**
  * Shapes that may be stroked together in one path with their z-order neighbours: unfilled,
  * opaque geo shapes. Returns the style key of the batch, or null.
  */
 export function batchKey(s: Shape): string | null {
   if ((s.type !== 'rect' && s.type !== 'ellipse' && s.type !== 'diamond') || s.style.fill !== 'none' || s.style.opacity !== 1) return null;
-  return `${s.style.stroke}|${s.style.strokeWidth}|${s.style.dash}`;
+  let key = batchKeys.get(s.style);
+  if (key === undefined) batchKeys.set(s.style, (key = `${s.style.stroke}|${s.style.strokeWidth}|${s.style.dash}`));
+  return key;
 }
 
 /** Strokes a batch of outlines built from geoPath (see batchKey). */

@@ -8,6 +8,8 @@
  */
 import type { Shape, ShapeStyle } from '@/lib/board/schema';
 
+const HEX_DIGITS = /^[0-9a-fA-F]+$/;
+
 export type Rgba = readonly [r: number, g: number, b: number, a: number];
 
 /**
@@ -18,11 +20,8 @@ export type Rgba = readonly [r: number, g: number, b: number, a: number];
 export function parseHex(hex: string): Rgba {
   let h = hex.charCodeAt(0) === 35 ? hex.slice(1) : hex; // '#'
   if (h.length === 3 || h.length === 4) h = h.replace(/./g, (c) => c + c);
-  if (h.length !== 6 && h.length !== 8) return [0, 0, 0, 1];
-  const ch = (i: number) => {
-    const v = parseInt(h.slice(i, i + 2), 16);
-    return Number.isNaN(v) ? 0 : v;
-  };
+  if ((h.length !== 6 && h.length !== 8) || !HEX_DIGITS.test(h)) return [0, 0, 0, 1];
+  const ch = (i: number) => parseInt(h.slice(i, i + 2), 16);
   return [ch(0), ch(2), ch(4), h.length === 8 ? ch(6) / 255 : 1];
 }
 
