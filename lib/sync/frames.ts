@@ -54,13 +54,7 @@ export function decodeFrameBatch(body: Uint8Array, maxFrameBytes: number): Uint8
   return frames;
 }
 
-/** Standard base64 of bytes (browser and Node): frames travel as SSE data lines. */
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
+/** Standard base64 to bytes (browser and Node): the server sends frames as SSE data lines. */
 export function fromBase64(text: string): Uint8Array {
   const s = atob(text);
   const out = new Uint8Array(s.length);
