@@ -17,7 +17,7 @@ import { RoomRegistry } from './rooms/room-registry';
 import { ClusterBoardAuth } from './scale/cluster-auth';
 import { ClusterSync } from './scale/cluster-sync';
 import { RedisBus } from './scale/redis-bus';
-import { isSharedStorage } from './scale/shared-storage';
+import { isSharedStorage } from './persistence/shared-storage';
 import { createApiHandler } from './transport/api';
 import { createHttpHandler } from './transport/http';
 import { guardRequests } from './transport/guard';

@@ -7,12 +7,12 @@
  */
 import type { Shape } from '@/lib/board';
 import { localToBoard, resolveLinePoints, type ShapeLookup } from '@/lib/geometry/shape-geometry';
-import { fillStyle, freehandPath, geoPath, LINE_HEIGHT } from './shape-painter';
+import { fillColor, LINE_CAP, LINE_HEIGHT, LINE_JOIN, notePadding, TEXT_BAR_COLOR } from '@/lib/render/style';
+import { freehandPath, geoPath } from './shape-painter';
 
 /** At or below this zoom the board is drawn simplified. */
 export const LOD_ZOOM = 0.3;
 
-const TEXT_BAR = 'rgba(100, 116, 139, 0.5)';
 const MAX_TEXT_BARS = 3;
 
 type Bucket = { path: Path2D; color: string; alpha: number; width: number };
@@ -71,7 +71,7 @@ export function paintSimplified(ctx: CanvasRenderingContext2D, shapes: readonly 
       case 'rect':
       case 'ellipse':
       case 'diamond': {
-        const fill = fillStyle(s.style, dark);
+        const fill = fillColor(s.style, dark);
         if (fill) fills.get(fill, alpha).addPath(geoPath(s));
         if (s.style.strokeWidth > 0) strokes.get(s.style.stroke, alpha, width).addPath(geoPath(s));
         break;
@@ -90,20 +90,20 @@ export function paintSimplified(ctx: CanvasRenderingContext2D, shapes: readonly 
         break;
       case 'note': {
         fills.get(s.color, alpha).addPath(geoPath(s)); // the card, rotated like the shape
-        const pad = Math.min(16, s.w / 8);
+        const pad = notePadding(s.w);
         if (s.rotation === 0) addTextBars(text, s.text, s.x + pad, s.y + pad, s.w - 2 * pad, s.h - 2 * pad, s.style.fontSize);
         break;
       }
     }
   }
   ctx.save();
-  ctx.lineJoin = 'round';
-  ctx.lineCap = 'round';
+  ctx.lineJoin = LINE_JOIN;
+  ctx.lineCap = LINE_CAP;
   ctx.setLineDash([]);
   fills.fill(ctx);
   strokes.stroke(ctx);
   ctx.globalAlpha = 1;
-  ctx.fillStyle = TEXT_BAR;
+  ctx.fillStyle = TEXT_BAR_COLOR;
   ctx.fill(text);
   ctx.restore();
 }

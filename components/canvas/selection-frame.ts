@@ -40,12 +40,6 @@ export function linePoints(editor: Editor): Point[] | null {
   return line ? resolveLinePoints(line, editor.cache.lookup) : null;
 }
 
-/** Board positions of the end handles of the edited line or arrow. */
-export function lineEnds(editor: Editor): { start: Point; end: Point } | null {
-  const pts = linePoints(editor);
-  return pts ? { start: pts[0], end: pts[pts.length - 1] } : null;
-}
-
 /** Where a line's bend handles sit: the middle of each segment. */
 export function segmentMiddles(pts: readonly Point[]): Point[] {
   return pts.slice(1).map((p, i) => ({ x: (pts[i].x + p.x) / 2, y: (pts[i].y + p.y) / 2 }));

@@ -12,7 +12,7 @@ import { inkFor, useThemeStore } from '@/lib/ui/theme';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { setText } from './creating';
 import { useEditorStore } from './editor-store';
-import { FONT_FAMILY, LINE_HEIGHT } from './shape-painter';
+import { FONT_FAMILY, LINE_HEIGHT } from '@/lib/render/style';
 
 export function TextEditor() {
   const editingId = useEditorStore((s) => s.editingText);

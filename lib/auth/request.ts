@@ -1,11 +1,11 @@
 /** Shared bits of the API route handlers: bounded body reading, validation and JSON errors. */
 import { z } from 'zod';
 import { isBoardId } from '../board-id';
+import { LINK_KEY_PATTERN } from '../protocol/link-key';
 import { SyncApiError } from './sync-api';
 
 export const boardIdSchema = z.string().refine(isBoardId, 'not a board id');
-/** Link keys are 32 base64url characters; accept a range so the format can evolve. */
-export const keySchema = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'malformed key');
+export const keySchema = z.string().regex(LINK_KEY_PATTERN, 'malformed key');
 
 /** Every API body is a small JSON object (a key, a board id, a name): far below this. */
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -1,78 +1,43 @@
 /**
- * SVG export built from shape data (not a screenshot): vector output that matches the canvas
- * renderer's look (same fills, dashes, arrow heads, freehand outlines). Text in notes is wrapped
- * with an estimated glyph width, since there is no layout engine here.
+ * SVG export built from shape data (not a screenshot). How things look comes from lib/render, the
+ * module the canvas painter uses too, so the export matches the screen: same fills, dashes, fonts,
+ * freehand outlines, arrow paths (bound ends clipped at their targets) and arrowheads.
+ * components/canvas/render-parity.test.ts checks that shape by shape. Text in notes is wrapped with
+ * an estimated glyph width, since there is no layout engine here.
  */
-import { getStroke } from 'perfect-freehand';
 import type { Shape, ShapeStyle, Vec } from '@/lib/board';
-import { centerOf, localToBoard, resolveLinePoints, shapeBounds, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { centerOf, shapeBounds, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { arrowHeadOf, linePath } from '@/lib/render/arrowheads';
+import { freehandOutline, polygonCorners, rotatesAsBlock } from '@/lib/render/outlines';
+import {
+  dashArray, ESTIMATED_CHAR_WIDTH, fillColor, FONT_FAMILY, LINE_CAP, LINE_JOIN, lineTop, NOTE_SHADOW, textColor, textFrame, wrapLines,
+} from '@/lib/render/style';
 import { shapesBox } from './snapshot';
 
-const FONT_FAMILY = 'ui-sans-serif, system-ui, sans-serif';
-const LINE_HEIGHT = 1.25;
 const PADDING = 16;
-
-function rgb(hex: string): [number, number, number] {
-  let h = hex.slice(1);
-  if (h.length <= 4) h = h.split('').map((c) => c + c).join('');
-  return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
-}
-
-/** The canvas renderer's fills: a light opaque tint (solid) or the stroke at 22% (semi). */
-export function fillColor(style: ShapeStyle): string | null {
-  const [r, g, b] = rgb(style.stroke);
-  if (style.fill === 'solid') {
-    const mix = (c: number) => Math.round(c + (255 - c) * 0.82);
-    return `rgb(${mix(r)}, ${mix(g)}, ${mix(b)})`;
-  }
-  if (style.fill === 'semi') return `rgba(${r}, ${g}, ${b}, 0.22)`;
-  return null;
-}
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 const n = (v: number) => (Math.round(v * 100) / 100).toString();
+const pointList = (pts: readonly Vec[]) => pts.map((p) => `${n(p.x)},${n(p.y)}`).join(' ');
 
-function strokeAttrs(style: ShapeStyle): string {
-  const sw = style.strokeWidth;
-  let dash = '';
-  if (style.dash === 'dashed') dash = ` stroke-dasharray="${n(sw * 4)} ${n(sw * 3)}"`;
-  else if (style.dash === 'dotted') dash = ` stroke-dasharray="0 ${n(sw * 2.5)}"`;
-  return `stroke="${style.stroke}" stroke-width="${n(sw)}" stroke-linecap="round" stroke-linejoin="round"${dash}`;
+function strokeAttrs(style: ShapeStyle, dashed = true): string {
+  const dash = dashed ? dashArray(style) : [];
+  const dashAttr = dash.length > 0 ? ` stroke-dasharray="${dash.map(n).join(' ')}"` : '';
+  return `stroke="${style.stroke}" stroke-width="${n(style.strokeWidth)}" stroke-linecap="${LINE_CAP}" stroke-linejoin="${LINE_JOIN}"${dashAttr}`;
 }
 
-function wrap(text: string, maxWidth: number, fontSize: number): string[] {
-  const charW = fontSize * 0.55;
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    let line = '';
-    for (const word of para.split(' ')) {
-      const next = line ? `${line} ${word}` : word;
-      if (line && next.length * charW > maxWidth) {
-        out.push(line);
-        line = word;
-      } else line = next;
-    }
-    out.push(line);
-  }
-  return out;
+function textBlock(s: Extract<Shape, { type: 'text' | 'note' }>): string {
+  const { x, y, maxWidth } = textFrame(s);
+  const fontSize = s.style.fontSize;
+  const lines = wrapLines(s.text, maxWidth, (line) => line.length * fontSize * ESTIMATED_CHAR_WIDTH);
+  const spans = lines.map((l, i) => `<tspan x="${n(x)}" y="${n(lineTop(y, i, fontSize))}">${esc(l)}</tspan>`).join('');
+  return `<text font-family="${FONT_FAMILY}" font-size="${n(fontSize)}" fill="${textColor(s)}" dominant-baseline="text-before-edge">${spans}</text>`;
 }
 
-function textBlock(lines: string[], x: number, y: number, fontSize: number, fill: string): string {
-  const spans = lines.map((l, i) => `<tspan x="${n(x)}" y="${n(y + i * fontSize * LINE_HEIGHT)}">${esc(l)}</tspan>`).join('');
-  return `<text font-family="${FONT_FAMILY}" font-size="${n(fontSize)}" fill="${fill}" dominant-baseline="text-before-edge">${spans}</text>`;
-}
-
-function arrowHead(from: Vec, to: Vec, sw: number): string {
-  const angle = Math.atan2(to.y - from.y, to.x - from.x);
-  const len = Math.max(10, sw * 5);
-  const a = { x: to.x - len * Math.cos(angle - 0.45), y: to.y - len * Math.sin(angle - 0.45) };
-  const b = { x: to.x - len * Math.cos(angle + 0.45), y: to.y - len * Math.sin(angle + 0.45) };
-  return `M${n(a.x)} ${n(a.y)} L${n(to.x)} ${n(to.y)} L${n(b.x)} ${n(b.y)}`;
-}
-
+/** The shape's elements; geo shapes and text are drawn unrotated (the group turns them, see rotation()). */
 function shapeBody(s: Shape, lookup: ShapeLookup, clipId: string): string {
   const st = s.style;
   switch (s.type) {
@@ -83,41 +48,44 @@ function shapeBody(s: Shape, lookup: ShapeLookup, clipId: string): string {
       const stroke = st.strokeWidth > 0 ? strokeAttrs(st) : 'stroke="none"';
       if (s.type === 'rect') return `<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${fill}" ${stroke}/>`;
       if (s.type === 'ellipse') return `<ellipse cx="${n(s.x + s.w / 2)}" cy="${n(s.y + s.h / 2)}" rx="${n(s.w / 2)}" ry="${n(s.h / 2)}" fill="${fill}" ${stroke}/>`;
-      const pts = [
-        [s.x + s.w / 2, s.y],
-        [s.x + s.w, s.y + s.h / 2],
-        [s.x + s.w / 2, s.y + s.h],
-        [s.x, s.y + s.h / 2],
-      ];
-      return `<polygon points="${pts.map(([x, y]) => `${n(x)},${n(y)}`).join(' ')}" fill="${fill}" ${stroke}/>`;
+      return `<polygon points="${pointList(polygonCorners(s))}" fill="${fill}" ${stroke}/>`;
     }
     case 'line':
     case 'arrow': {
-      const pts = resolveLinePoints(s, lookup);
-      const line = `<polyline points="${pts.map((p) => `${n(p.x)},${n(p.y)}`).join(' ')}" fill="none" ${strokeAttrs(st)}/>`;
-      if (s.type === 'line' || pts.length < 2) return line;
-      const head = arrowHead(pts[pts.length - 2], pts[pts.length - 1], st.strokeWidth);
-      return `${line}<path d="${head}" fill="none" ${strokeAttrs({ ...st, dash: 'solid' })}/>`;
+      if (st.strokeWidth <= 0) return ''; // invisible, as on the canvas
+      const pts = linePath(s, lookup);
+      const line = `<polyline points="${pointList(pts)}" fill="none" ${strokeAttrs(st)}/>`;
+      const head = arrowHeadOf(s, pts);
+      if (!head) return line;
+      const d = `M${n(head[0].x)} ${n(head[0].y)} L${n(head[1].x)} ${n(head[1].y)} L${n(head[2].x)} ${n(head[2].y)}`;
+      return `${line}<path d="${d}" fill="none" ${strokeAttrs(st, false)}/>`;
     }
     case 'freehand': {
-      const pts = localToBoard({ ...s, rotation: 0 }, s.points).map((p) => [p.x, p.y, p.pressure]);
-      const outline = getStroke(pts, { size: st.strokeWidth * 2.5 + 2, thinning: 0.6, smoothing: 0.5, streamline: 0.4, simulatePressure: false, last: true });
+      const outline = freehandOutline(s);
       if (outline.length === 0) return '';
       const d = outline.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${n(x)} ${n(y)}`).join(' ');
       return `<path d="${d} Z" fill="${st.stroke}"/>`;
     }
     case 'text':
-      return textBlock(s.text.split('\n'), s.x, s.y, st.fontSize, st.stroke);
-    case 'note': {
-      const pad = Math.min(16, s.w / 8);
+      return textBlock(s);
+    case 'note':
       return (
         `<clipPath id="${clipId}"><rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}"/></clipPath>` +
-        `<rect x="${n(s.x + 2)}" y="${n(s.y + 4)}" width="${n(s.w)}" height="${n(s.h)}" fill="rgba(15, 23, 42, 0.12)"/>` +
+        `<rect x="${n(s.x + NOTE_SHADOW.dx)}" y="${n(s.y + NOTE_SHADOW.dy)}" width="${n(s.w)}" height="${n(s.h)}" fill="${NOTE_SHADOW.color}"/>` +
         `<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.color}"/>` +
-        `<g clip-path="url(#${clipId})">${textBlock(wrap(s.text, s.w - 2 * pad, st.fontSize), s.x + pad, s.y + pad, st.fontSize, '#1e293b')}</g>`
+        `<g clip-path="url(#${clipId})">${textBlock(s)}</g>`
       );
-    }
   }
+}
+
+/** The group's rotation: every shape but a line or arrow is drawn unrotated and turned about its centre. */
+function rotation(s: Shape): string {
+  const turned = rotatesAsBlock(s) || (s.rotation !== 0 && (s.type === 'rect' || s.type === 'ellipse' || s.type === 'diamond'));
+  if (!turned) return '';
+  const c = centerOf(s);
+  // degrees to 1e-6: 0.01° would move a corner 1,000 units from the centre by 0.17 units
+  const deg = Math.round(((s.rotation * 180) / Math.PI) * 1e6) / 1e6;
+  return ` transform="rotate(${deg} ${n(c.x)} ${n(c.y)})"`;
 }
 
 export type SvgOptions = { background?: string | null };
@@ -131,12 +99,7 @@ export function shapesToSvg(shapes: readonly Shape[], lookup: ShapeLookup, optio
   const h = box.h + PADDING * 2;
   const background = options.background === undefined ? '#ffffff' : options.background;
   const body = shapes
-    .map((s, i) => {
-      const rotated = s.rotation !== 0 && s.type !== 'line' && s.type !== 'arrow';
-      const c = centerOf(s);
-      const transform = rotated ? ` transform="rotate(${n((s.rotation * 180) / Math.PI)} ${n(c.x)} ${n(c.y)})"` : '';
-      return `<g data-shape-type="${s.type}" opacity="${n(s.style.opacity)}"${transform}>${shapeBody(s, lookup, `clip-${i}`)}</g>`;
-    })
+    .map((s, i) => `<g data-shape-type="${s.type}" opacity="${n(s.style.opacity)}"${rotation(s)}>${shapeBody(s, lookup, `clip-${i}`)}</g>`)
     .join('\n');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${n(w)}" height="${n(h)}" viewBox="${n(x)} ${n(y)} ${n(w)} ${n(h)}">`,

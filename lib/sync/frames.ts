@@ -1,11 +1,8 @@
 /**
- * The few y-websocket frame facts the client-side sync helpers need (see
- * /work/shared/reference/sync-protocol.md §1.1): `[0,0,sv]` sync step 1, `[0,1,…]` step 2,
- * `[0,2,…]` update. Plus the framing of the HTTP fallback, shared by its client and server.
+ * The client's sync step 1 encoder (message numbers in lib/protocol/messages.ts, shared with the
+ * server), plus the framing of the HTTP fallback, shared by its client and server.
  */
-
-export const isSyncStep1 = (f: Uint8Array): boolean => f.length >= 2 && f[0] === 0 && f[1] === 0;
-export const isSyncStep2 = (f: Uint8Array): boolean => f.length >= 2 && f[0] === 0 && f[1] === 1;
+import { MessageType, SyncType } from '../protocol/messages';
 
 /** `[0, 0, varUint8Array(stateVector)]`: what y-protocols' writeSyncStep1 produces. */
 export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
@@ -17,6 +14,8 @@ export function encodeSyncStep1(stateVector: Uint8Array): Uint8Array {
   }
   len.push(n);
   const out = new Uint8Array(2 + len.length + stateVector.length);
+  out[0] = MessageType.Sync;
+  out[1] = SyncType.Step1;
   out.set(len, 2);
   out.set(stateVector, 2 + len.length);
   return out;
@@ -55,13 +54,7 @@ export function decodeFrameBatch(body: Uint8Array, maxFrameBytes: number): Uint8
   return frames;
 }
 
-/** Standard base64 of bytes (browser and Node): frames travel as SSE data lines. */
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
+/** Standard base64 to bytes (browser and Node): the server sends frames as SSE data lines. */
 export function fromBase64(text: string): Uint8Array {
   const s = atob(text);
   const out = new Uint8Array(s.length);

@@ -14,6 +14,7 @@
  * offline or in an earlier page load). Step 2s come back in the order of our step 1s, so the
  * oldest remembered mark is the one a step 2 acknowledges.
  */
+import { isSyncFrame, SyncType } from '../protocol/messages';
 
 export interface PendingOptions {
   /** Changes from an earlier page load not known to be saved (see board-session's storage). */
@@ -97,12 +98,11 @@ export class PendingChanges {
 
   /** Every frame we send on the open connection, in order. */
   sent(frame: Uint8Array): void {
-    if (frame.length < 2 || frame[0] !== 0) return;
-    if (frame[1] === 0) {
+    if (isSyncFrame(frame, SyncType.Step1)) {
       this.marks.push(this.uploaded ? this.seq : null);
       this.probedSeq = this.seq;
     }
-    else if (frame[1] === 1 && !this.uploaded) {
+    else if (isSyncFrame(frame, SyncType.Step2) && !this.uploaded) {
       this.uploaded = true;
       this.schedule(0);
     }
@@ -110,7 +110,7 @@ export class PendingChanges {
 
   /** Every frame the server sends on the open connection, in order. */
   received(frame: Uint8Array): void {
-    if (frame.length < 2 || frame[0] !== 0 || frame[1] !== 1) return;
+    if (!isSyncFrame(frame, SyncType.Step2)) return;
     const mark = this.marks.shift();
     if (mark !== undefined && mark !== null) {
       // The answer always carries the board's whole delete set (~40 KB and ~3 ms of server time

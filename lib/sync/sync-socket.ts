@@ -8,6 +8,7 @@
  *     reconnects over WebSocket;
  *   - the frame bookkeeping behind the "not yet saved" count (pending-changes.ts).
  */
+import { isSyncFrame, SyncType } from '../protocol/messages';
 import { encodeSyncStep1, fallbackUrl } from './frames';
 import { HttpFallbackSocket, type SocketCloseEvent } from './http-fallback-socket';
 import type { PendingChanges } from './pending-changes';
@@ -152,7 +153,7 @@ export function createSyncSocketClass(ctx: SyncSocketContext) {
       inner.onerror = (event) => this.onerror?.(event);
       inner.onmessage = (event) => {
         const frame = new Uint8Array(event.data);
-        if (!this.synced && frame[0] === 0 && frame[1] === 1) {
+        if (!this.synced && isSyncFrame(frame, SyncType.Step2)) {
           this.synced = true;
           ctx.policy.succeeded();
         }
@@ -187,5 +188,3 @@ export function createSyncSocketClass(ctx: SyncSocketContext) {
     }
   };
 }
-
-export type SyncSocketClass = ReturnType<typeof createSyncSocketClass>;

@@ -6,6 +6,7 @@
  */
 import { create } from 'zustand';
 import type { Shape } from '../board/schema';
+import { luminance } from '../render/style';
 
 export type Theme = 'light' | 'dark';
 export const THEME_KEY = 'commonboard:theme';
@@ -46,17 +47,6 @@ export function canvasPalette(theme: Theme = useThemeStore.getState().theme): Ca
 }
 
 export const DARK_INK = '#e2e8f0';
-
-/** Relative luminance (0..1) of a #rgb / #rrggbb colour. */
-export function luminance(hex: string): number {
-  let h = hex.slice(1);
-  if (h.length <= 4) h = h.split('').map((c) => c + c).join('');
-  const lin = (i: number) => {
-    const c = parseInt(h.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * lin(0) + 0.7152 * lin(2) + 0.0722 * lin(4);
-}
 
 /** The colour to draw a stroke with in a theme. */
 export function inkFor(stroke: string, theme: Theme): string {

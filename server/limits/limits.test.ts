@@ -1,20 +1,8 @@
-/** Token buckets (with an injected clock) and admission decisions. */
+/** Rate limits (with an injected clock) and admission decisions. */
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import { AdmissionControl } from './admission';
-import { ConnectionRateLimiter, RateLimits, TokenBucket } from './token-bucket';
-
-describe('TokenBucket', () => {
-  it('allows a burst up to capacity, then refills lazily with elapsed time', () => {
-    const bucket = new TokenBucket(10, 20, 0);
-    for (let i = 0; i < 20; i++) expect(bucket.take(1, 0)).toBe(true);
-    expect(bucket.take(1, 0)).toBe(false);
-    expect(bucket.take(1, 100)).toBe(true); // 100 ms at 10/s = 1 token
-    expect(bucket.take(1, 100)).toBe(false);
-    expect(bucket.take(20, 1_000_000)).toBe(true); // never refills past capacity
-    expect(bucket.take(1, 1_000_000)).toBe(false);
-  });
-});
+import { ConnectionRateLimiter, RateLimits } from './token-bucket';
 
 describe('ConnectionRateLimiter', () => {
   it('reports which limit was hit; one max-size frame (with its 14-byte header) always fits the byte burst', () => {

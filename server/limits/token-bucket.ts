@@ -1,33 +1,7 @@
 /**
- * Per-connection rate limits. Buckets refill lazily from the clock when a frame arrives, so an
- * idle connection costs no timer and no work.
+ * Per-connection rate limits (GCRA: token-bucket decisions, two numbers of state). The state
+ * catches up lazily from the clock when a frame arrives, so an idle connection costs no timer and no work.
  */
-export class TokenBucket {
-  private tokens: number;
-  private updatedAt: number;
-
-  constructor(
-    private readonly ratePerSec: number,
-    private readonly capacity: number,
-    now: number = performance.now(),
-  ) {
-    this.tokens = capacity;
-    this.updatedAt = now;
-  }
-
-  /** Takes `cost` tokens if available; false means the caller is over its limit. */
-  take(cost: number, now: number = performance.now()): boolean {
-    const elapsed = now - this.updatedAt;
-    if (elapsed > 0) {
-      this.tokens = Math.min(this.capacity, this.tokens + (elapsed * this.ratePerSec) / 1000);
-      this.updatedAt = now;
-    }
-    if (this.tokens < cost) return false;
-    this.tokens -= cost;
-    return true;
-  }
-}
-
 export interface RateLimitConfig {
   rateLimitMessagesPerSec: number;
   rateLimitBytesPerSec: number;

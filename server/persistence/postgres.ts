@@ -17,7 +17,7 @@
  * server that cannot take it skips (another one is compacting the same board right now).
  */
 import pg from 'pg';
-import type { SeqUpdate, SharedStorage, Since } from '../scale/shared-storage';
+import type { SeqUpdate, SharedStorage, Since } from './shared-storage';
 import { toLinks, type LinkRow } from './link-rows';
 import { migrate } from './postgres-migrations';
 import type { BoardLinks, LinkKind, StoredBoard } from './storage';

@@ -6,10 +6,10 @@
  * on a truncated update.
  */
 import * as Y from 'yjs';
+import { MessageType, SyncType } from '../../lib/protocol/messages';
 import { JSON_INVALID, JSON_NULL, checkJson } from './json-check';
 
-export const MessageType = { Sync: 0, Awareness: 1, Auth: 2, QueryAwareness: 3 } as const;
-export const SyncType = { Step1: 0, Step2: 1, Update: 2 } as const;
+export { MessageType, SyncType } from '../../lib/protocol/messages';
 
 /**
  * One awareness entry, kept as the raw JSON bytes the client sent: the server only needs the client

@@ -4,17 +4,21 @@
  */
 import { CloseCode } from '../../lib/protocol/close-codes';
 import type { Metrics } from '../metrics/metrics';
-import type { Room } from './room';
 
 /** Origin of updates that came from another server (never re-persisted, never re-published). */
 export const REMOTE_ORIGIN = { source: 'remote-server' } as const;
 
+/** What the scale-out hooks are handed: the Room itself (an interface here, so this file imports no Room). */
+export interface ReplicatedRoom {
+  readonly boardId: string;
+}
+
 /** Scale-out hooks (server/scale/cluster-sync.ts); absent when the server runs alone. */
 export interface RoomReplication {
   /** The room's batch got seqs firstSeq..firstSeq+n-1 and is durable: tell the other servers. */
-  committed(room: Room, firstSeq: number, updates: readonly Uint8Array[]): void;
+  committed(room: ReplicatedRoom, firstSeq: number, updates: readonly Uint8Array[]): void;
   /** Presence of this server's clients changed (awareness update bytes). */
-  presenceChanged(room: Room, update: Uint8Array): void;
+  presenceChanged(room: ReplicatedRoom, update: Uint8Array): void;
   /** False once the server has stopped sending heartbeats (crashed, cut off or shut down). */
   serverAlive(serverId: string): boolean;
 }

@@ -34,7 +34,7 @@ import {
   encodeSyncStep1,
   encodeSyncUpdate,
 } from '../protocol/messages';
-import { SeqTracker } from '../scale/seq-tracker';
+import { SeqTracker } from './seq-tracker';
 import type { Flushable, FlushTicker } from './flush-ticker';
 import { Presence } from './presence';
 import { BoardLog } from './board-log';

@@ -28,7 +28,7 @@ import type { Room, RoomReplication } from '../rooms/room';
 import type { RoomLifecycle } from '../rooms/room-registry';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from './envelope';
 import type { RedisBus } from './redis-bus';
-import type { SharedStorage } from './shared-storage';
+import type { SharedStorage } from '../persistence/shared-storage';
 
 export interface ClusterOptions {
   serverId: string;

@@ -14,12 +14,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { isBoardId } from '../../lib/board-id';
 import { verifyServiceToken } from '../../lib/auth/token';
+import { LINK_KEY_PATTERN as KEY_PATTERN } from '../../lib/protocol/link-key';
 import type { BoardAuth } from '../auth/board-auth';
 import type { Logger } from '../logger';
 import type { BoardLinks, LinkKind, Storage } from '../persistence/storage';
 
 const MAX_BODY_BYTES = 4096;
-const KEY_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 const ROUTE = /^\/api\/boards\/([^/]+)\/links(\/resolve|\/rotate)?$/;
 
 const resolveBody = z.object({ key: z.string().regex(KEY_PATTERN, 'malformed key') }).strict();

@@ -2,7 +2,7 @@
  * What scale-out needs from storage beyond `Storage`: storage that several servers write (Postgres)
  * is also where a server catches up on the updates other servers committed.
  */
-import type { Storage } from '../persistence/storage';
+import type { Storage } from './storage';
 
 export interface SeqUpdate {
   seq: number;
