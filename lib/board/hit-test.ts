@@ -1,5 +1,5 @@
 /** Hit testing in board coordinates, per shape type. Candidates come from the spatial index. */
-import { centerOf, distanceToSegment, localToBoard, resolveLinePoints, rotateAround, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { centerOf, distanceToSegment, localToBoard, resolveLinePoints, rotateAround, type ShapeLookup } from './shape-geometry';
 import type { Shape } from './schema';
 
 export type Point = { x: number; y: number };
