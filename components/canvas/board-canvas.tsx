@@ -8,7 +8,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { createHistory, observeShapes, ShapeCache, type Board } from '@/lib/board';
-import { pointsBox, resolveLinePoints } from '@/lib/geometry/shape-geometry';
+import { pointsBox, resolveLinePoints } from '@/lib/board/shape-geometry';
 import { boardToScreen } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { setLocalCursor } from '../board/board-session';

@@ -1,6 +1,6 @@
 /** The canvas part of window.commonboard (see lib/testing/test-api.ts and docs/testing.md). */
 import { getShape } from '@/lib/board';
-import { resolveLinePoints } from '@/lib/geometry/shape-geometry';
+import { resolveLinePoints } from '@/lib/board/shape-geometry';
 import type { CanvasTestApi } from '@/lib/testing/test-api';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { selectedShapes } from './editor';

@@ -3,7 +3,7 @@
  * Each creation runs inside one history gesture, so undo removes the whole shape in one step.
  */
 import { addShape, appendFreehandPoints, setLinePoints, updateShape, updateShapes, type ArrowBinding, type FreehandPoint, type Shape, type ShapeId } from '@/lib/board';
-import { anchorFor, pointsBox } from '@/lib/geometry/shape-geometry';
+import { anchorFor, pointsBox } from '@/lib/board/shape-geometry';
 import { hitShape } from '@/lib/board/hit-test';
 import type { Point } from '@/lib/ui/camera';
 import { useUiStore, type Tool } from '@/lib/ui/ui-store';

@@ -18,7 +18,7 @@ import {
   type ShapeCache,
   type ShapeId,
 } from '@/lib/board';
-import { shapeBounds, type Box } from '@/lib/geometry/shape-geometry';
+import { shapeBounds, type Box } from '@/lib/board/shape-geometry';
 import { MAX_ZOOM, MIN_ZOOM, zoomAt, type Camera } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
 

@@ -6,7 +6,7 @@
  * fills first, then outlines, then grey bars where text is. Z-order is kept within each pass.
  */
 import type { Shape } from '@/lib/board';
-import { localToBoard, resolveLinePoints, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { localToBoard, resolveLinePoints, type ShapeLookup } from '@/lib/board/shape-geometry';
 import { fillStyle, freehandPath, geoPath, LINE_HEIGHT } from './shape-painter';
 
 /** At or below this zoom the board is drawn simplified. */

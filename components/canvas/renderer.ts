@@ -4,7 +4,7 @@
  * scales with what is visible, not with the board.
  */
 import type { Shape, ShapeCache } from '@/lib/board';
-import type { Box } from '@/lib/geometry/shape-geometry';
+import type { Box } from '@/lib/board/shape-geometry';
 import type { Camera } from '@/lib/ui/camera';
 import { canvasPalette, darkShape, type CanvasPalette } from '@/lib/ui/theme';
 import { LOD_ZOOM, paintSimplified } from './lod-painter';

@@ -1,6 +1,6 @@
 /** What the selection looks like to the transform tools: its frame, and a lone line's end handles. */
 import type { Shape } from '@/lib/board';
-import { resolveLinePoints } from '@/lib/geometry/shape-geometry';
+import { resolveLinePoints } from '@/lib/board/shape-geometry';
 import { HANDLES, handlePoint, rotateHandlePoint, type Frame, type Handle } from '@/lib/geometry/transform';
 import { boardToScreen, type Camera, type Point } from '@/lib/ui/camera';
 import { boundsOf, editableSelection, selectedShapes, type Editor } from './editor';

@@ -5,7 +5,7 @@
  * (they move along), are not candidates.
  */
 import type { Shape } from '@/lib/board';
-import { shapeBounds, type Box } from '@/lib/geometry/shape-geometry';
+import { shapeBounds, type Box } from '@/lib/board/shape-geometry';
 import { SnapLines, type SnapResult } from '@/lib/geometry/snap';
 import type { Editor } from './editor';
 

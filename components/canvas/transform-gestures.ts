@@ -5,8 +5,8 @@
  */
 import { moveShapes, setLinePoints, updateShapes, type Shape, type ShapeId, type ShapePatch } from '@/lib/board';
 import { MAX_FONT_SIZE, MIN_FONT_SIZE } from '@/lib/board/schema';
-import type { Box } from '@/lib/geometry/shape-geometry';
-import { centerOf, resolveLinePoints, rotateAround } from '@/lib/geometry/shape-geometry';
+import type { Box } from '@/lib/board/shape-geometry';
+import { centerOf, resolveLinePoints, rotateAround } from '@/lib/board/shape-geometry';
 import type { Guide } from '@/lib/geometry/snap';
 import { mapBox, normalizeAngle, resizeFrame, rotationDelta, type Frame, type Handle } from '@/lib/geometry/transform';
 import type { Point } from '@/lib/ui/camera';

@@ -13,7 +13,7 @@
  */
 import { memo, useEffect, useRef, useState } from 'react';
 import { getNoteTree, observeShapes, type NoteShape } from '@/lib/board';
-import { shapeBounds } from '@/lib/geometry/shape-geometry';
+import { shapeBounds } from '@/lib/board/shape-geometry';
 import { noteTreeToHtml } from '@/lib/notes/note-html';
 import { pickPreviews } from '@/lib/notes/note-previews';
 import type { Camera } from '@/lib/ui/camera';
