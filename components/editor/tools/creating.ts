@@ -1,13 +1,13 @@
 /**
  * Shape-creating tools: geo shapes, notes, lines and arrows (with bindings), the pen and text.
- * Each creation runs inside one history gesture, so undo removes the whole shape in one step.
+ * The tools call these inside `editor.run(…, { gesture: true })`, so undo removes the whole shape
+ * in one step.
  */
-import { addShape, appendFreehandPoints, setLinePoints, updateShape, updateShapes, type ArrowBinding, type FreehandPoint, type Shape, type ShapeId } from '@/lib/board';
+import { addShape, appendFreehandPoints, setLinePoints, updateShapes, type ArrowBinding, type FreehandPoint, type Shape, type ShapeId } from '@/lib/board';
 import { anchorFor, pointsBox } from '@/lib/board/shape-geometry';
-import { hitShape } from '@/lib/board/hit-test';
 import type { Point } from '@/lib/ui/camera';
 import { useUiStore, type Tool } from '@/lib/ui/ui-store';
-import type { Editor } from './editor';
+import type { Editor } from '../types';
 
 /** The style panel's last used style (lib/ui/ui-store.ts), given to every new shape. */
 const currentStyle = () => useUiStore.getState().currentStyle;
@@ -28,13 +28,7 @@ export function isBoxTool(tool: Tool): tool is BoxTool {
 
 /** Topmost shape an arrow end may bind to under p (not lines or arrows). */
 export function bindingTarget(editor: Editor, p: Point, tolerance: number, except?: string): Shape | null {
-  const near = editor.cache.query({ x: p.x - tolerance, y: p.y - tolerance, w: tolerance * 2, h: tolerance * 2 });
-  for (let i = near.length - 1; i >= 0; i--) {
-    const s = near[i];
-    if (s.id === except || s.type === 'line' || s.type === 'arrow') continue;
-    if (hitShape(s, p, tolerance, editor.cache.lookup)) return s;
-  }
-  return null;
+  return editor.topmostAt(p, tolerance, (s) => s.id !== except && s.type !== 'line' && s.type !== 'arrow');
 }
 
 export function bindingAt(editor: Editor, p: Point, tolerance: number, except?: string): ArrowBinding | null {
@@ -159,11 +153,6 @@ export function createText(editor: Editor, p: Point, fallbackFontSize: number): 
   const style = currentStyle();
   const size = editor.measureText('', style.fontSize || fallbackFontSize);
   return addShape(editor.board, { type: 'text', x: p.x, y: p.y - size.h / 2, ...size, text: '', style, createdBy: editor.userName() });
-}
-
-/** Writes text and the box that fits it. */
-export function setText(editor: Editor, id: ShapeId, text: string, fontSize: number): void {
-  updateShape(editor.board, id, { text, ...editor.measureText(text, fontSize) });
 }
 
 /** The shape tools' drag: the shape exists once the pointer moved MIN_DRAG_PX, then follows it. */

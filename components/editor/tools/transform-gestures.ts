@@ -11,7 +11,7 @@ import type { Guide } from '@/lib/geometry/snap';
 import { mapBox, normalizeAngle, resizeFrame, rotationDelta, type Frame, type Handle } from '@/lib/geometry/transform';
 import type { Point } from '@/lib/ui/camera';
 import { bindingAt, constrainAngle } from './creating';
-import type { Editor } from './editor';
+import type { Editor } from '../types';
 import type { Snapper } from './snapping';
 
 type Drag = { pointerId: number; pending: Point; shift: boolean; noSnap: boolean };

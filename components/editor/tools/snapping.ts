@@ -7,7 +7,7 @@
 import type { Shape } from '@/lib/board';
 import { shapeBounds, type Box } from '@/lib/board/shape-geometry';
 import { SnapLines, type SnapResult } from '@/lib/geometry/snap';
-import type { Editor } from './editor';
+import type { Editor } from '../types';
 
 /** Snap distance, in screen pixels. */
 export const SNAP_PX = 8;

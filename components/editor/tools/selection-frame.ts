@@ -3,7 +3,7 @@ import type { Shape } from '@/lib/board';
 import { resolveLinePoints } from '@/lib/board/shape-geometry';
 import { HANDLES, handlePoint, rotateHandlePoint, type Frame, type Handle } from '@/lib/geometry/transform';
 import { boardToScreen, type Camera, type Point } from '@/lib/ui/camera';
-import { boundsOf, editableSelection, selectedShapes, type Editor } from './editor';
+import type { Editor } from '../types';
 
 /** A bound arrow's drawn ends come from its targets, so its stored box is not where it is drawn. */
 export function isBoundArrow(s: Shape): boolean {
@@ -12,25 +12,25 @@ export function isBoundArrow(s: Shape): boolean {
 
 /** Which shapes the selection frame wraps: one shape's own box, or the union for several. */
 export function selectionFrame(editor: Editor): Frame | null {
-  const shapes = selectedShapes(editor);
+  const shapes = editor.selectedShapes();
   if (shapes.length === 1 && !isBoundArrow(shapes[0])) {
     const s = shapes[0];
     return { x: s.x, y: s.y, w: s.w, h: s.h, rotation: s.rotation };
   }
-  const box = boundsOf(editor, shapes);
+  const box = editor.boundsOf(shapes);
   return box ? { ...box, rotation: 0 } : null;
 }
 
 /** The one selected (unlocked) line or arrow, whose ends can be dragged; null otherwise. */
 export function editedLine(editor: Editor): Extract<Shape, { type: 'line' | 'arrow' }> | null {
-  const ids = editableSelection(editor);
+  const ids = editor.editableSelection();
   const s = ids.length === 1 ? editor.cache.get(ids[0]) : undefined;
   return s && (s.type === 'line' || s.type === 'arrow') ? s : null;
 }
 
 /** Whether the selection shows resize/rotate handles (a lone line or arrow gets point handles instead). */
 export function canTransform(editor: Editor): boolean {
-  const ids = editableSelection(editor);
+  const ids = editor.editableSelection();
   return ids.length > 1 || (ids.length === 1 && editedLine(editor) === null);
 }
 
@@ -38,12 +38,6 @@ export function canTransform(editor: Editor): boolean {
 export function linePoints(editor: Editor): Point[] | null {
   const line = editedLine(editor);
   return line ? resolveLinePoints(line, editor.cache.lookup) : null;
-}
-
-/** Board positions of the end handles of the edited line or arrow. */
-export function lineEnds(editor: Editor): { start: Point; end: Point } | null {
-  const pts = linePoints(editor);
-  return pts ? { start: pts[0], end: pts[pts.length - 1] } : null;
 }
 
 /** Where a line's bend handles sit: the middle of each segment. */
