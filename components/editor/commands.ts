@@ -78,7 +78,7 @@ export function selectAll(editor: Editor): void {
 }
 
 /** A camera showing `box` centred with a margin, zoom capped at 1 for small content. */
-export function cameraToFit(box: Box, width: number, height: number, maxZoom = 1): Camera {
+function cameraToFit(box: Box, width: number, height: number, maxZoom = 1): Camera {
   const margin = 64;
   const zoom = Math.min(maxZoom, MAX_ZOOM, Math.max(MIN_ZOOM, Math.min((width - margin * 2) / Math.max(box.w, 1), (height - margin * 2) / Math.max(box.h, 1))));
   return { zoom, x: width / (2 * zoom) - (box.x + box.w / 2), y: height / (2 * zoom) - (box.y + box.h / 2) };

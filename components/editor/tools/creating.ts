@@ -12,14 +12,14 @@ import type { Editor } from '../types';
 /** The style panel's last used style (lib/ui/ui-store.ts), given to every new shape. */
 const currentStyle = () => useUiStore.getState().currentStyle;
 
-export const DEFAULT_SIZE: Record<'rect' | 'ellipse' | 'diamond' | 'note', { w: number; h: number }> = {
+const DEFAULT_SIZE: Record<'rect' | 'ellipse' | 'diamond' | 'note', { w: number; h: number }> = {
   rect: { w: 160, h: 100 },
   ellipse: { w: 160, h: 100 },
   diamond: { w: 160, h: 120 },
   note: { w: 200, h: 200 },
 };
 
-export const GEO_TOOLS = { rectangle: 'rect', ellipse: 'ellipse', diamond: 'diamond', note: 'note' } as const;
+const GEO_TOOLS = { rectangle: 'rect', ellipse: 'ellipse', diamond: 'diamond', note: 'note' } as const;
 export type BoxTool = keyof typeof GEO_TOOLS;
 
 export function isBoxTool(tool: Tool): tool is BoxTool {
@@ -27,7 +27,7 @@ export function isBoxTool(tool: Tool): tool is BoxTool {
 }
 
 /** Topmost shape an arrow end may bind to under p (not lines or arrows). */
-export function bindingTarget(editor: Editor, p: Point, tolerance: number, except?: string): Shape | null {
+function bindingTarget(editor: Editor, p: Point, tolerance: number, except?: string): Shape | null {
   return editor.topmostAt(p, tolerance, (s) => s.id !== except && s.type !== 'line' && s.type !== 'arrow');
 }
 
@@ -37,7 +37,7 @@ export function bindingAt(editor: Editor, p: Point, tolerance: number, except?: 
 }
 
 /** Box from a drag (shift: square), or the default size centred on `start` for a click. */
-export function boxFromDrag(type: keyof typeof DEFAULT_SIZE, start: Point, end: Point | null, square: boolean) {
+function boxFromDrag(type: keyof typeof DEFAULT_SIZE, start: Point, end: Point | null, square: boolean) {
   if (!end) {
     const d = DEFAULT_SIZE[type];
     return { x: start.x - d.w / 2, y: start.y - d.h / 2, ...d };
@@ -48,7 +48,7 @@ export function boxFromDrag(type: keyof typeof DEFAULT_SIZE, start: Point, end: 
   return { x: end.x < start.x ? start.x - w : start.x, y: end.y < start.y ? start.y - h : start.y, w, h };
 }
 
-export function createBoxShape(editor: Editor, tool: BoxTool, box: { x: number; y: number; w: number; h: number }): ShapeId {
+function createBoxShape(editor: Editor, tool: BoxTool, box: { x: number; y: number; w: number; h: number }): ShapeId {
   return addShape(editor.board, { type: GEO_TOOLS[tool], ...box, style: currentStyle(), createdBy: editor.userName() });
 }
 
@@ -75,7 +75,7 @@ export function createLine(editor: Editor, type: 'line' | 'arrow', start: Point,
   });
 }
 
-export function updateLineEnd(editor: Editor, id: ShapeId, start: Point, end: Point, endBinding: ArrowBinding | null | undefined): void {
+function updateLineEnd(editor: Editor, id: ShapeId, start: Point, end: Point, endBinding: ArrowBinding | null | undefined): void {
   setLinePoints(editor.board, id, [start, end], endBinding === undefined ? {} : { end: endBinding });
 }
 

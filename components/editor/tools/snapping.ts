@@ -10,7 +10,7 @@ import { SnapLines, type SnapResult } from '@/lib/geometry/snap';
 import type { Editor } from '../types';
 
 /** Snap distance, in screen pixels. */
-export const SNAP_PX = 8;
+const SNAP_PX = 8;
 /** How far around the moving box candidates are gathered, in screen pixels. */
 const GATHER_PX = 800;
 
