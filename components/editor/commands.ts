@@ -14,6 +14,7 @@ import {
   setShapesStyle,
   updateShape,
   type Shape,
+  type ShapeId,
   type ShapeStyle,
 } from '@/lib/board';
 import type { Box } from '@/lib/geometry/box';
@@ -66,6 +67,11 @@ export function styleSelection(editor: Editor, patch: Partial<ShapeStyle>, optio
   if (ids.length === 0) return;
   const fit = patch.fontSize === undefined ? undefined : (s: Shape) => (s.type === 'text' ? editor.measureText(s.text, s.style.fontSize) : null);
   editor.run(() => setShapesStyle(editor.board, ids, patch, undefined, fit), options);
+}
+
+/** A note's card colour: one undo step. */
+export function setShapeColor(editor: Editor, id: ShapeId, color: string): void {
+  if (editor.editable()) editor.run(() => updateShape(editor.board, id, { color }));
 }
 
 export function nudgeSelection(editor: Editor, dx: number, dy: number): void {

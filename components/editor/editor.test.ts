@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { addShape, getShape, listShapes, type Board, type ShapeId } from '@/lib/board';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { reorderSelection, styleSelection, toggleLockSelection } from './commands';
+import { reorderSelection, setShapeColor, styleSelection, toggleLockSelection } from './commands';
 import { click, drag, key, testEditor } from './test-editor';
 import type { Editor } from './types';
 
@@ -170,6 +170,18 @@ describe('commands: each is one undo step', () => {
     expect(order()).toEqual([c, a, b]);
     e.undo();
     expect(order()).toEqual([a, b, c]);
+  });
+});
+
+describe('note colour', () => {
+  it("a note's colour change goes through the editor: one undo step", () => {
+    const e = setup();
+    const note = addShape(e.board, { type: 'note', x: 0, y: 0, w: 200, h: 200, createdBy: 't' });
+    const before = (getShape(e.board, note) as { color: string }).color;
+    setShapeColor(e, note, '#fbcfe8');
+    expect(getShape(e.board, note)).toMatchObject({ color: '#fbcfe8' });
+    e.undo();
+    expect(getShape(e.board, note)).toMatchObject({ color: before });
   });
 });
 
