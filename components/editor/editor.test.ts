@@ -126,6 +126,31 @@ describe('tools: pointer sequences in, document and selection out', () => {
   });
 });
 
+describe('shape tools', () => {
+  it('the eraser deletes the unlocked shapes it touched on release, as one undo step', () => {
+    const e = setup();
+    const a = rect(e.board, 0, 0);
+    const b = rect(e.board, 200, 0);
+    const far = rect(e.board, 0, 400);
+    useUiStore.getState().setTool('eraser');
+    drag(e, { x: 50, y: 40 }, { x: 250, y: 40 }, {}, 10);
+    expect(listShapes(e.board).map((s) => s.id)).toEqual([far]);
+    e.undo();
+    expect(listShapes(e.board).map((s) => s.id)).toEqual([a, b, far]);
+  });
+
+  it('the pen draws one freehand stroke per drag, one undo step', () => {
+    const e = setup();
+    useUiStore.getState().setTool('pen');
+    drag(e, { x: 0, y: 0 }, { x: 100, y: 50 }, {}, 8);
+    const [stroke] = listShapes(e.board);
+    expect(stroke.type).toBe('freehand');
+    expect(stroke.type === 'freehand' && stroke.points.length).toBe(9);
+    e.undo();
+    expect(listShapes(e.board)).toHaveLength(0);
+  });
+});
+
 describe('commands: each is one undo step', () => {
   it('lock/unlock is one undo step (failed before the editor: the transaction had no LOCAL origin)', () => {
     const e = setup();
