@@ -10,8 +10,6 @@ export default defineConfig([
     files: ['**/*.{ts,tsx,js,jsx,mjs,cjs}'],
     ignores: [
       'lib/board/**', // the document module itself
-      'components/board/board-session.ts', // creates the Y.Doc and hands it to the provider
-      'components/session/**', // the session wiring's new home (issue 15's editor/session split)
       'server/**', // the sync server holds one Y.Doc per board and applies raw updates
       'bench/**', // benchmarks seed and drive documents directly
       'e2e/**', // specs inspect the document a page holds

@@ -89,7 +89,7 @@ describe('layers of lib/ and server/', () => {
 
   it('reads the import graph (sanity: known edges are seen)', () => {
     expect(graph.get('server/rooms/room.ts')).toContain('server/rooms/room-types.ts');
-    expect(graph.get('lib/io/svg.ts')).toContain('lib/geometry/shape-geometry.ts');
+    expect(graph.get('lib/io/svg.ts')).toContain('lib/board/shape-geometry.ts');
   });
 
   it('has no import cycle', () => {

@@ -22,9 +22,9 @@ import { presenceTestApi } from '../presence/presence-test-api';
 import { RemoteCursors } from '../presence/remote-cursors';
 import { ConnectionStatus } from '../ui/connection-status';
 import { Toolbar } from '../ui/toolbar';
-import { getShareLinks, useBoardSession, whenSynced } from './board-session';
-import { isOfflineShellReady, registerOfflineShell } from './offline-shell';
-import { NEED_LINK_REASON } from './session-auth';
+import { getShareLinks, useBoardSession, whenSynced } from '../session/board-session';
+import { isOfflineShellReady, registerOfflineShell } from '../session/offline-shell';
+import { NEED_LINK_REASON } from '../session/session-auth';
 import { ShareButton } from './share-panel';
 
 function rememberBoard(boardId: string): void {

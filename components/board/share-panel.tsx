@@ -6,8 +6,8 @@
  */
 import { useState } from 'react';
 import type { Role } from '@/lib/auth/token';
-import { getShareLinks, rotateShareLink } from './board-session';
-import type { ShareLinks } from './session-auth';
+import { getShareLinks, rotateShareLink } from '../session/board-session';
+import type { ShareLinks } from '../session/session-auth';
 
 function LinkRow({ label, url, testId, onRotate }: { label: string; url: string; testId: string; onRotate?: () => void }) {
   const [copied, setCopied] = useState(false);

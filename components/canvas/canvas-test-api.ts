@@ -1,16 +1,15 @@
 /** The canvas part of window.commonboard (see lib/testing/test-api.ts and docs/testing.md). */
 import { getShape } from '@/lib/board';
-import { resolveLinePoints } from '@/lib/geometry/shape-geometry';
+import { resolveLinePoints } from '@/lib/board/shape-geometry';
 import type { CanvasTestApi } from '@/lib/testing/test-api';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { selectedShapes } from './editor';
-import { renderTimes, useEditorStore } from './editor-store';
+import { renderTimes, useEditorStore } from '../editor/editor-store';
 
 export function canvasTestApi(): CanvasTestApi {
   return {
     getSelection: () => {
       const editor = useEditorStore.getState().editor;
-      return editor ? selectedShapes(editor).map((s) => s.id) : [];
+      return editor ? editor.selectedShapes().map((s) => s.id) : [];
     },
     getTool: () => useUiStore.getState().tool,
     getLinePoints: (id) => {

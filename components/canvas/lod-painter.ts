@@ -6,7 +6,7 @@
  * fills first, then outlines, then grey bars where text is. Z-order is kept within each pass.
  */
 import type { Shape } from '@/lib/board';
-import { localToBoard, resolveLinePoints, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { localToBoard, resolveLinePoints, type ShapeLookup } from '@/lib/board/shape-geometry';
 import { fillColor, LINE_CAP, LINE_HEIGHT, LINE_JOIN, notePadding, TEXT_BAR_COLOR } from '@/lib/render/style';
 import { freehandPath, geoPath } from './shape-painter';
 

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_STYLE, type Shape, type ShapeId, type ShapeStyle } from '@/lib/board';
-import type { ShapeLookup } from '@/lib/geometry/shape-geometry';
+import type { ShapeLookup } from '@/lib/board/shape-geometry';
 import { shapesToSvg } from '@/lib/io/svg';
 import { ARROW_GAP } from '@/lib/render/arrowheads';
 import { ESTIMATED_CHAR_WIDTH } from '@/lib/render/style';

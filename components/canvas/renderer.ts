@@ -4,14 +4,13 @@
  * scales with what is visible, not with the board.
  */
 import type { Shape, ShapeCache } from '@/lib/board';
-import type { Box } from '@/lib/geometry/shape-geometry';
+import type { Box } from '@/lib/geometry/box';
 import type { Camera } from '@/lib/ui/camera';
 import { canvasPalette, darkShape, type CanvasPalette } from '@/lib/ui/theme';
+import type { Draft } from '../editor/types';
 import { LOD_ZOOM, paintSimplified } from './lod-painter';
 import { batchKey, geoPath, paintShape, strokeBatch } from './shape-painter';
 
-/** The selection brush or the eraser trail, in board coordinates. */
-export type Draft = { kind: 'brush'; box: Box } | { kind: 'eraser'; points: { x: number; y: number }[] } | null;
 
 export type Scene = {
   cache: ShapeCache;

@@ -2,8 +2,9 @@
 
 /** A small bar of selection commands (order, duplicate, delete, lock), shown while something is selected. */
 import { useUiStore } from '@/lib/ui/ui-store';
-import { deleteSelection, duplicateSelection, reorderSelection, toggleLockSelection, type Editor } from './editor';
-import { useEditorStore } from './editor-store';
+import { deleteSelection, duplicateSelection, reorderSelection, toggleLockSelection } from '../editor/commands';
+import { useEditorStore } from '../editor/editor-store';
+import type { Editor } from '../editor/types';
 import { useOverlayStore } from './overlay-store';
 
 const ACTIONS: { id: string; label: string; run: (editor: Editor) => void }[] = [

@@ -5,7 +5,7 @@
  * (immutable) shape object.
  */
 import type { Shape, ShapeStyle } from '@/lib/board';
-import { centerOf, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { centerOf, type ShapeLookup } from '@/lib/board/shape-geometry';
 import { arrowHeadOf, linePath } from '@/lib/render/arrowheads';
 import { freehandOutline, geoOutline, rotatesAsBlock } from '@/lib/render/outlines';
 import {

@@ -2,20 +2,19 @@
 
 /**
  * In-place editor for a text shape: a textarea laid over the shape. Every keystroke writes the text
- * (peers see it live); the whole edit is one undo step (the gesture opened by the tool or the
- * double click is ended here). An edit that ends empty deletes the shape.
+ * (peers see it live) through the editor, which owns the edit: it is one undo step, and an edit
+ * that ends empty deletes the shape (Editor.stopEditing).
  */
 import { useEffect, useRef, useState } from 'react';
-import { deleteShapes, getShape } from '@/lib/board';
+import { getShape } from '@/lib/board';
 import { boardToScreen } from '@/lib/ui/camera';
 import { inkFor, useThemeStore } from '@/lib/ui/theme';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { setText } from './creating';
-import { useEditorStore } from './editor-store';
+import { editingText, useEditorStore } from '../editor/editor-store';
 import { FONT_FAMILY, LINE_HEIGHT } from '@/lib/render/style';
 
 export function TextEditor() {
-  const editingId = useEditorStore((s) => s.editingText);
+  const editingId = useEditorStore(editingText);
   const editor = useEditorStore((s) => s.editor);
   const camera = useUiStore((s) => s.camera);
   const theme = useThemeStore((s) => s.theme);
@@ -36,9 +35,7 @@ export function TextEditor() {
   if (!editor || !editingId || !shape || shape.type !== 'text') return null;
   const fontSize = shape.style.fontSize;
   const stop = () => {
-    if (value.trim() === '') deleteShapes(editor.board, [shape.id]);
-    editor.history.endGesture();
-    useEditorStore.getState().stopTextEdit();
+    if (editor.getEditing()?.id === shape.id) editor.stopEditing();
     setForId(null);
   };
   const pos = boardToScreen(camera, shape);
@@ -50,7 +47,7 @@ export function TextEditor() {
       spellCheck={false}
       onChange={(e) => {
         setValue(e.target.value);
-        setText(editor, shape.id, e.target.value, fontSize);
+        editor.setText(shape.id, e.target.value, fontSize);
       }}
       onBlur={stop}
       onKeyDown={(e) => {

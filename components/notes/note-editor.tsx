@@ -18,10 +18,12 @@ import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect, useMemo, useRef } from 'react';
 import type { WebsocketProvider } from 'y-websocket';
-import { getNoteFragment, updateShape, type Board, type NoteShape } from '@/lib/board';
+import { getNoteFragment, type Board, type NoteShape } from '@/lib/board';
 import { isSafeHref } from '@/lib/notes/note-schema';
 import { boardToScreen } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
+import { setShapeColor } from '../editor/commands';
+import { useEditorStore } from '../editor/editor-store';
 import { caretAwareness } from './note-caret-awareness';
 import { NOTE_COLORS } from './note-colors';
 import { NoteToolbar } from './note-toolbar';
@@ -107,7 +109,10 @@ export default function NoteEditor({ board, note, provider, user, onClose }: Not
           <NoteToolbar
             editor={editor}
             color={note.color}
-            onColor={(name) => updateShape(board, note.id, { color: NOTE_COLORS[name] })}
+            onColor={(name) => {
+              const boardEditor = useEditorStore.getState().editor; // the board's, not Tiptap's
+              if (boardEditor) setShapeColor(boardEditor, note.id, NOTE_COLORS[name]);
+            }}
           />
         </div>
       ) : null}

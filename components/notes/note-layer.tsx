@@ -1,8 +1,8 @@
 'use client';
 
 /**
- * Opens and closes the note editor. A note opens on double click (the canvas' hit test,
- * components/canvas/interaction.ts, rotation included), on Enter while it is the only
+ * Shows the note editor for the note the editor has open (Editor.getEditing, one owner for text and
+ * notes). A note opens on double click (the editor's tools), on Enter while it is the only
  * selected shape, and right after the note tool created it; Escape or a click outside closes it.
  * Only one editor is ever mounted: every other note is painted by the canvas renderer, or shown
  * as a static HTML preview at a readable zoom (note-previews.tsx), which keeps a board of hundreds
@@ -12,9 +12,9 @@ import dynamic from 'next/dynamic';
 import { useCallback, useEffect } from 'react';
 import type { Board, ShapeId } from '@/lib/board';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { getProvider, updateLocalPresence, useBoardSession } from '../board/board-session';
+import { getProvider, updateLocalPresence, useBoardSession } from '../session/board-session';
 import { NoteEditorBoundary } from './note-editor-boundary';
-import { useNoteStore } from './note-store';
+import { editingNote, useEditorStore } from '../editor/editor-store';
 import { useNoteShape } from './use-note-shape';
 
 const NoteEditor = dynamic(() => import('./note-editor'), { ssr: false });
@@ -22,6 +22,8 @@ const NoteEditor = dynamic(() => import('./note-editor'), { ssr: false });
 function isEditableTarget(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 }
+
+const open = (id: ShapeId) => useEditorStore.getState().editor?.startEditing('note', id);
 
 function singleSelectedNote(board: Board): ShapeId | null {
   const { selection } = useUiStore.getState();
@@ -34,25 +36,28 @@ export function NoteLayer() {
   const board = useBoardSession((s) => s.board);
   const user = useBoardSession((s) => s.user);
   const editable = useBoardSession((s) => s.role === 'editor' && s.status !== 'refused');
-  const editing = useNoteStore((s) => s.editing);
+  const editing = useEditorStore(editingNote);
   const note = useNoteShape(board, editing);
-  const close = useCallback(() => useNoteStore.getState().close(), []);
+  const close = useCallback(() => {
+    const { editor, editing: now } = useEditorStore.getState();
+    if (now?.kind === 'note') editor?.stopEditing();
+  }, []);
 
   useEffect(() => {
     if (!board || !editable) return;
     const onKeyDown = (e: KeyboardEvent) => {
-      if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey || isEditableTarget(e.target) || useNoteStore.getState().editing) return;
+      if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey || isEditableTarget(e.target) || useEditorStore.getState().editing) return;
       const id = singleSelectedNote(board);
       if (!id) return;
       e.preventDefault();
-      useNoteStore.getState().open(id);
+      open(id);
     };
     // the note tool selects the note it made, then switches back to select: open that note
     let created: ShapeId | null = null;
     const stopUi = useUiStore.subscribe((s, prev) => {
       if (s.selection !== prev.selection) created = s.tool === 'note' ? singleSelectedNote(board) : null;
       if (s.tool !== prev.tool && prev.tool === 'note' && created && s.selection.length === 1 && s.selection[0] === created) {
-        useNoteStore.getState().open(created);
+        open(created);
       }
       if (s.tool !== prev.tool) created = null;
     });

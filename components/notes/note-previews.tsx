@@ -13,14 +13,13 @@
  */
 import { memo, useEffect, useRef, useState } from 'react';
 import { getNoteTree, observeShapes, type NoteShape } from '@/lib/board';
-import { shapeBounds } from '@/lib/geometry/shape-geometry';
+import { shapeBounds } from '@/lib/board/shape-geometry';
 import { noteTreeToHtml } from '@/lib/notes/note-html';
 import { pickPreviews } from '@/lib/notes/note-previews';
 import type { Camera } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { useBoardSession } from '../board/board-session';
-import { useEditorStore } from '../canvas/editor-store';
-import { useNoteStore } from './note-store';
+import { useBoardSession } from '../session/board-session';
+import { editingNote, useEditorStore } from '../editor/editor-store';
 
 type Preview = { note: NoteShape; html: string };
 
@@ -56,7 +55,7 @@ export function NotePreviews() {
       const visible = cache.query(box).map((s) => ({ id: s.id, type: s.type, fontSize: s.style.fontSize, bounds: shapeBounds(s, cache.lookup) }));
       const next: Preview[] = [];
       // the eraser fades the shapes it is about to remove on the canvas: an opaque preview would hide that
-      const picked = useUiStore.getState().tool === 'eraser' ? [] : pickPreviews(visible, camera.zoom, useNoteStore.getState().editing);
+      const picked = useUiStore.getState().tool === 'eraser' ? [] : pickPreviews(visible, camera.zoom, editingNote(useEditorStore.getState()));
       for (const id of picked) {
         const note = cache.get(id);
         // a translucent note shows the canvas card (and its plain text) through: leave it to the canvas
@@ -82,9 +81,8 @@ export function NotePreviews() {
       place(s.camera); // the layer follows the canvas in the same frame; the set catches up next frame
       schedule();
     });
-    const stopNotes = useNoteStore.subscribe(schedule);
     const stopEditor = useEditorStore.subscribe((s, prev) => {
-      if (s.editor !== prev.editor) schedule();
+      if (s.editor !== prev.editor || s.editing !== prev.editing) schedule();
     });
     const resize = new ResizeObserver(([entry]) => {
       size = { width: entry.contentRect.width, height: entry.contentRect.height };
@@ -95,7 +93,6 @@ export function NotePreviews() {
       cancelAnimationFrame(frame);
       stopShapes();
       stopUi();
-      stopNotes();
       stopEditor();
       resize.disconnect();
       setPreviews([]);

@@ -5,8 +5,8 @@ import { noteTreeText } from '@/lib/notes/note-schema';
 import type { NotesTestApi } from '@/lib/testing/test-api';
 import { NOTE_CARET_FIELD, parseNoteCaret } from '@/lib/notes/note-caret';
 import { parsePresence } from '@/lib/presence/awareness';
-import { getProvider, useBoardSession } from '../board/board-session';
-import { useNoteStore } from './note-store';
+import { getProvider, useBoardSession } from '../session/board-session';
+import { editingNote, useEditorStore } from '../editor/editor-store';
 
 export function notesTestApi(): NotesTestApi {
   const board = () => useBoardSession.getState().board;
@@ -26,7 +26,7 @@ export function notesTestApi(): NotesTestApi {
           return { id: s.id, color: s.type === 'note' ? s.color : '', text: noteTreeText(tree), html: noteTreeToHtml(tree) };
         });
     },
-    getEditingNote: () => useNoteStore.getState().editing,
+    getEditingNote: () => editingNote(useEditorStore.getState()),
     getNoteCarets: () => {
       const provider = getProvider();
       if (!provider) return [];

@@ -2,7 +2,7 @@
 
 /** Export (PNG, SVG, JSON) of the selection or the board, and JSON import with its errors shown. */
 import { useRef, useState } from 'react';
-import { useEditorStore } from '@/components/canvas/editor-store';
+import { useEditorStore } from '@/components/editor/editor-store';
 import { boardFileText, download, fileStem, importBoardFile, scopeShapes, svgText } from './io-actions';
 import { shapesToPng } from './export-png';
 

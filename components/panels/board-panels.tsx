@@ -7,8 +7,8 @@
  * copy in one tab pastes in another. Focus inside a text field or note editor keeps native behaviour.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { useEditorStore } from '@/components/canvas/editor-store';
-import { whenSynced } from '@/components/board/board-session';
+import { useEditorStore } from '@/components/editor/editor-store';
+import { whenSynced } from '@/components/session/board-session';
 import { BoardMenu } from './board-menu';
 import { clipboardText, cutSelection, pasteText } from './io-actions';
 import { ShortcutsDialog } from './shortcuts-dialog';

@@ -1,7 +1,7 @@
 /** PNG export: the shapes drawn by the canvas renderer's own painter into an offscreen canvas at 2x. */
 import { paintShape } from '@/components/canvas/shape-painter';
 import type { Shape } from '@/lib/board';
-import { shapeBounds, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { shapeBounds, type ShapeLookup } from '@/lib/board/shape-geometry';
 import { shapesBox } from '@/lib/io/snapshot';
 
 const SCALE = 2;

@@ -2,7 +2,8 @@
  * Copy / cut / paste, export and import: the glue between the editor (selection, board, camera)
  * and the formats in lib/io. Every document write goes through lib/board (insertShapes, one undo step).
  */
-import { deleteSelection, selectedShapes, type Editor } from '@/components/canvas/editor';
+import { deleteSelection } from '@/components/editor/commands';
+import type { Editor } from '@/components/editor/types';
 import { addShape, insertShapes, listShapes, type Shape, type ShapeId, type ShapeInput } from '@/lib/board';
 import { createBoardFile, parseBoardFile } from '@/lib/io/board-file';
 import { parseClipboard, serializeClipboard } from '@/lib/io/clipboard';
@@ -15,12 +16,12 @@ const PASTE_OFFSET = 16;
 
 /** Shapes a copy or an export takes: the selection, or the whole board when nothing is selected. */
 export function scopeShapes(editor: Editor): Shape[] {
-  const selected = selectedShapes(editor);
+  const selected = editor.selectedShapes();
   return selected.length > 0 ? selected : [...editor.cache.list()];
 }
 
 export function clipboardText(editor: Editor): string | null {
-  const shapes = selectedShapes(editor);
+  const shapes = editor.selectedShapes();
   if (shapes.length === 0) return null;
   return serializeClipboard(snapshotShapes(editor.board, shapes, editor.cache.lookup));
 }
@@ -61,16 +62,16 @@ export function pasteText(editor: Editor, text: string): PasteResult {
   if (content.kind === 'invalid') return { ids, errors: content.errors };
   if (content.kind === 'shapes' && content.shapes.length > 0) {
     lastPaste = lastPaste.text === text ? { text, count: lastPaste.count + 1 } : { text, count: 1 };
-    ids = insertShapes(editor.board, content.shapes, { offset: pasteOffset(editor, content.shapes, lastPaste.count), createdBy: editor.userName() });
+    ids = editor.run(() => insertShapes(editor.board, content.shapes, { offset: pasteOffset(editor, content.shapes, lastPaste.count), createdBy: editor.userName() }));
   } else if (content.kind === 'text') {
     const style = ui.currentStyle;
     const size = editor.measureText(content.text, style.fontSize);
     const c = viewportCentre(editor);
-    ids = [addShape(editor.board, { type: 'text', x: Math.round(c.x - size.w / 2), y: Math.round(c.y - size.h / 2), ...size, text: content.text, style, createdBy: editor.userName() })];
+    ids = [editor.run(() => addShape(editor.board, { type: 'text', x: Math.round(c.x - size.w / 2), y: Math.round(c.y - size.h / 2), ...size, text: content.text, style, createdBy: editor.userName() }))];
   }
   if (ids.length > 0) {
     ui.setTool('select');
-    ui.select(ids);
+    editor.select(ids);
   }
   return { ids, errors: [] };
 }
@@ -87,7 +88,7 @@ export function importBoardFile(editor: Editor, text: string): ImportResult {
   if (!editor.editable()) return { ok: false, errors: ['this board is view-only'] };
   const parsed = parseBoardFile(text);
   if (!parsed.ok) return parsed;
-  const ids = insertShapes(editor.board, parsed.shapes, { createdBy: editor.userName() });
+  const ids = editor.run(() => insertShapes(editor.board, parsed.shapes, { createdBy: editor.userName() }));
   useUiStore.getState().select(ids);
   return { ok: true, ids, migratedFrom: parsed.migratedFrom };
 }

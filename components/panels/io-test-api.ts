@@ -1,5 +1,5 @@
 /** The export / import / theme part of window.commonboard (see lib/testing/test-api.ts and docs/testing.md). */
-import { useEditorStore } from '@/components/canvas/editor-store';
+import { useEditorStore } from '@/components/editor/editor-store';
 import type { IoTestApi } from '@/lib/testing/test-api';
 import { useThemeStore } from '@/lib/ui/theme';
 import { useUiStore } from '@/lib/ui/ui-store';

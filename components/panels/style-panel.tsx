@@ -5,10 +5,10 @@
  * applies to every editable selected shape in one transaction (one undo step) and becomes the
  * remembered style for new shapes.
  */
-import { useEffect } from 'react';
-import { editableSelection } from '@/components/canvas/editor';
-import { useEditorStore } from '@/components/canvas/editor-store';
-import { LOCAL, setShapesStyle, type Shape, type ShapeStyle } from '@/lib/board';
+import { useEffect, useRef } from 'react';
+import { styleSelection } from '@/components/editor/commands';
+import { useEditorStore } from '@/components/editor/editor-store';
+import type { ShapeStyle } from '@/lib/board';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { loadStyle, saveStyle } from './style-memory';
 import { MIXED, useSelectionStyle } from './use-selection-style';
@@ -28,16 +28,13 @@ const WIDTHS = [1, 2, 4, 8];
 const DASHES = ['solid', 'dashed', 'dotted'] as const;
 const FONT_SIZES = [14, 20, 28, 40];
 
-function applyStyle(patch: Partial<ShapeStyle>): void {
+/** `gesture`: part of a slider drag, which is one undo step until the pointer is released. */
+function applyStyle(patch: Partial<ShapeStyle>, gesture = false): void {
   const ui = useUiStore.getState();
   ui.setCurrentStyle(patch);
   saveStyle(useUiStore.getState().currentStyle);
   const editor = useEditorStore.getState().editor;
-  if (!editor) return;
-  const ids = editableSelection(editor);
-  // text boxes are sized to their text, so a new font size re-measures them (same undo step)
-  const fit = patch.fontSize === undefined ? undefined : (s: Shape) => (s.type === 'text' ? editor.measureText(s.text, s.style.fontSize) : null);
-  if (ids.length > 0) setShapesStyle(editor.board, ids, patch, LOCAL, fit);
+  if (editor) styleSelection(editor, patch, { gesture });
 }
 
 const OPTION = 'flex h-7 min-w-7 items-center justify-center rounded-md border px-1 text-xs transition-colors';
@@ -68,6 +65,7 @@ function DashIcon({ dash }: { dash: (typeof DASHES)[number] }) {
 export function StylePanel() {
   const editor = useEditorStore((s) => s.editor);
   const { count, style } = useSelectionStyle(editor);
+  const sliding = useRef(false); // a drag on the opacity slider
 
   useEffect(() => useUiStore.getState().setCurrentStyle(loadStyle()), []);
 
@@ -128,9 +126,14 @@ export function StylePanel() {
           step={10}
           value={opacity}
           // a drag on the slider is one undo step, not one per notch
-          onPointerDown={() => useEditorStore.getState().editor?.history.beginGesture()}
-          onPointerUp={() => useEditorStore.getState().editor?.history.endGesture()}
-          onChange={(e) => applyStyle({ opacity: Number(e.target.value) / 100 })}
+          onPointerDown={() => {
+            sliding.current = true;
+          }}
+          onPointerUp={() => {
+            sliding.current = false;
+            useEditorStore.getState().editor?.endGesture();
+          }}
+          onChange={(e) => applyStyle({ opacity: Number(e.target.value) / 100 }, sliding.current)}
           className="w-full accent-blue-600"
         />
       </Group>

@@ -2,7 +2,7 @@
 
 /** Light / dark switch. Sets `dark` on <html> (Tailwind's dark variant) and redraws the canvas palette. */
 import { useEffect } from 'react';
-import { useEditorStore } from '@/components/canvas/editor-store';
+import { useEditorStore } from '@/components/editor/editor-store';
 import { resolveTheme, THEME_KEY, useThemeStore, type Theme } from '@/lib/ui/theme';
 
 function apply(theme: Theme): void {

@@ -5,7 +5,7 @@
  * shapes touches them every frame without changing their style).
  */
 import { useEffect, useState } from 'react';
-import type { Editor } from '@/components/canvas/editor';
+import type { Editor } from '@/components/editor/types';
 import { observeShapes, STYLE_KEYS, type ShapeStyle } from '@/lib/board';
 import { useUiStore } from '@/lib/ui/ui-store';
 

@@ -1,8 +1,8 @@
 'use client';
 
 /** Zoom out / reset (shows the zoom) / in / fit, bottom left of the board. */
-import { zoom, type ZoomCommand } from '@/components/canvas/editor';
-import { useEditorStore } from '@/components/canvas/editor-store';
+import { zoom, type ZoomCommand } from '@/components/editor/commands';
+import { useEditorStore } from '@/components/editor/editor-store';
 import { useUiStore } from '@/lib/ui/ui-store';
 
 const BUTTON = 'flex h-8 min-w-8 items-center justify-center rounded-lg px-1.5 text-sm text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-700';

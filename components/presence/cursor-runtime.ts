@@ -9,7 +9,7 @@ import type { Point } from '@/lib/presence/interpolation';
 import { CursorTrack } from '@/lib/presence/interpolation';
 import { boardToScreen, type Camera } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
-import type { RemotePresence } from '../board/board-session';
+import type { RemotePresence } from '../session/board-session';
 
 const TRAIL_MS = 700;
 const LOCAL = -1; // key of the local user's own laser trail

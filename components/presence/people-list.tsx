@@ -4,7 +4,7 @@
  * Who is here: one avatar per remote person (click to follow, again to stop), the viewer count
  * (including us), and the local presenter ("spotlight") and laser toggles.
  */
-import { useBoardSession } from '../board/board-session';
+import { useBoardSession } from '../session/board-session';
 import { usePresenceStore, type Peer } from './presence-store';
 
 /** More avatars than this collapse into a "+N" chip (the count stays exact). */

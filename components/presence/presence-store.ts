@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { Activity } from '@/lib/presence/awareness';
-import type { RemotePresence } from '../board/board-session';
+import type { RemotePresence } from '../session/board-session';
 
 export type Peer = { clientId: number; name: string; color: string; state: Activity; spotlight: boolean; laser: boolean };
 export type RemoteSelection = { clientId: number; name: string; color: string; ids: readonly string[] };

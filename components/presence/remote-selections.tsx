@@ -10,7 +10,7 @@ import { useEffect, useState } from 'react';
 import { getShape, observeShapes, type Board } from '@/lib/board';
 import { boardToScreen } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { useBoardSession } from '../board/board-session';
+import { useBoardSession } from '../session/board-session';
 import { usePresenceStore } from './presence-store';
 
 type Outline = {

@@ -9,7 +9,7 @@ import { activityOf, cameraForView, camerasDiffer, parsePresenceSettings, viewOf
 import { ViewTrack } from '@/lib/presence/view-track';
 import { screenToBoard, type Camera } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { listRemotePresence, observePresence, updateLocalPresence, useBoardSession } from '../board/board-session';
+import { listRemotePresence, observePresence, updateLocalPresence, useBoardSession } from '../session/board-session';
 import { cursorRuntime } from './cursor-runtime';
 import { usePresenceStore } from './presence-store';
 

@@ -3,7 +3,7 @@
 /**
  * The connection indicator: connected / connecting (with the retry countdown) / offline, which
  * transport is in use, and how many local changes the server has not yet confirmed as stored
- * (components/board/local-first.ts; a count the server's answers drive, not a timer).
+ * (components/session/local-first.ts; a count the server's answers drive, not a timer).
  */
 import { useEffect, useState } from 'react';
 import type { ConnectionStatus as Status } from '@/lib/testing/test-api';

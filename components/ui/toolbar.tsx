@@ -1,7 +1,6 @@
 'use client';
 
-import { redo, undo } from '@/components/canvas/editor';
-import { useEditorStore } from '@/components/canvas/editor-store';
+import { useEditorStore } from '@/components/editor/editor-store';
 import { TOOLS, useUiStore, type Tool } from '@/lib/ui/ui-store';
 
 const LABELS: Record<Tool, { label: string; key: string; icon: string }> = {
@@ -57,11 +56,11 @@ export function Toolbar() {
         );
       })}
       <span className="mx-1 w-px self-stretch bg-slate-200 dark:bg-slate-700" aria-hidden />
-      <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => editor && undo(editor)} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40 dark:text-slate-200 dark:hover:bg-slate-700`}>
+      <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => editor?.undo()} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40 dark:text-slate-200 dark:hover:bg-slate-700`}>
         <Icon d="M9 14 L4 9 L9 4 M4 9 H15 A5 5 0 0 1 15 19 H11" />
         <span className="sr-only">Undo</span>
       </button>
-      <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled={!canRedo} onClick={() => editor && redo(editor)} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40 dark:text-slate-200 dark:hover:bg-slate-700`}>
+      <button type="button" data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled={!canRedo} onClick={() => editor?.redo()} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40 dark:text-slate-200 dark:hover:bg-slate-700`}>
         <Icon d="M15 14 L20 9 L15 4 M20 9 H9 A5 5 0 0 0 9 19 H13" />
         <span className="sr-only">Redo</span>
       </button>

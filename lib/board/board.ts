@@ -38,3 +38,20 @@ export function getSchemaVersion(board: Board): number | null {
   const v = board.meta.get('schemaVersion');
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null;
 }
+
+/**
+ * Runs `fn` in one transaction with `origin`: nested operations join it, so their writes carry this
+ * origin (the undo manager sees a LOCAL one as one step) and peers get one update.
+ */
+export function transact<T>(board: Board, fn: () => T, origin: Origin = LOCAL): T {
+  let result: T | undefined;
+  board.doc.transact(() => {
+    result = fn();
+  }, origin);
+  return result as T;
+}
+
+/** The doc's encoded state vector (for callers that may not import yjs: the session's sync layer). */
+export function stateVector(board: Board): Uint8Array {
+  return Y.encodeStateVector(board.doc);
+}

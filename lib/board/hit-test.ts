@@ -1,5 +1,8 @@
-/** Hit testing in board coordinates, per shape type. Candidates come from the spatial index. */
-import { centerOf, distanceToSegment, localToBoard, resolveLinePoints, rotateAround, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+/**
+ * Hit testing of one shape in board coordinates, per shape type. "Topmost under the pointer" and the
+ * marquee are the editor's (components/editor/editor.ts topmostAt, shapesIn), over the spatial index.
+ */
+import { centerOf, distanceToSegment, localToBoard, resolveLinePoints, rotateAround, type ShapeLookup } from './shape-geometry';
 import type { Shape } from './schema';
 
 export type Point = { x: number; y: number };
@@ -25,19 +28,4 @@ export function hitShape(s: Shape, p: Point, tolerance = 0, lookup: ShapeLookup 
   if (s.type === 'ellipse') return rx > 0 && ry > 0 && (dx * dx) / (rx * rx) + (dy * dy) / (ry * ry) <= 1;
   if (s.type === 'diamond') return rx > 0 && ry > 0 && Math.abs(dx) / rx + Math.abs(dy) / ry <= 1;
   return Math.abs(dx) <= rx && Math.abs(dy) <= ry;
-}
-
-/** Topmost shape under p (shapes ordered bottom to top), with `tolerance` board units of slack. */
-export function shapeAt(shapes: readonly Shape[], p: Point, tolerance = 0, lookup: ShapeLookup = noLookup): Shape | null {
-  for (let i = shapes.length - 1; i >= 0; i--) if (hitShape(shapes[i], p, tolerance, lookup)) return shapes[i];
-  return null;
-}
-
-/** Shapes whose box lies fully inside the rectangle (for marquee selection). */
-export function shapesInRect(shapes: readonly Shape[], a: Point, b: Point): Shape[] {
-  const minX = Math.min(a.x, b.x);
-  const maxX = Math.max(a.x, b.x);
-  const minY = Math.min(a.y, b.y);
-  const maxY = Math.max(a.y, b.y);
-  return shapes.filter((s) => s.x >= minX && s.y >= minY && s.x + s.w <= maxX && s.y + s.h <= maxY);
 }

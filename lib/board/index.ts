@@ -10,7 +10,7 @@ export * from './migrations';
 export * from './undo';
 export { parseShape, fragmentText } from './parse-shape';
 export { keyBetween, compareIndex, isIndexKey } from './fractional-index';
-export { shapeAt, shapesInRect } from './hit-test';
+export { hitShape } from './hit-test';
 export { ShapeCache } from './shape-cache';
 export * from './ops-notes';
 export * from './ops-bulk';

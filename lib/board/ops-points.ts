@@ -1,6 +1,6 @@
 /** Operations on point lists: line/arrow geometry and bindings, and appending to freehand strokes. */
 import * as Y from 'yjs';
-import { boxFromPoints, resolveLinePoints } from '@/lib/geometry/shape-geometry';
+import { boxFromPoints, resolveLinePoints } from './shape-geometry';
 import { LOCAL, type Board, type Origin } from './board';
 import { encodeFreehandChunk, encodeLinePoints } from './ops-encode';
 import { getShape } from './read';

@@ -30,6 +30,7 @@
  *
  * v1 -> v2 (migrations.ts): `fill` went from a CSS colour to a mode; dash, fontSize, locked added.
  */
+import type { Vec } from '@/lib/geometry/vec';
 import { isIndexKey } from './fractional-index';
 
 export const SCHEMA_VERSION = 2;
@@ -65,7 +66,7 @@ export type ShapeStyle = {
   fontSize: number;
 };
 
-export type Vec = { x: number; y: number };
+export type { Vec };
 
 /** Fields every shape has; a shape type adds its own on top (type aliases, so shapes stay JSON-like). */
 export type BaseShape = {

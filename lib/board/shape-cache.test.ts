@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addShape, deleteShapes, moveShapes, updateShape } from './ops';
 import { bringToFront } from './ops-order';
-import { boxesIntersect, shapeBounds } from '@/lib/geometry/shape-geometry';
+import { boxesIntersect, shapeBounds } from './shape-geometry';
 import { getShape, listShapes, observeShapes } from './read';
 import type { ShapeId } from './schema';
 import { ShapeCache } from './shape-cache';

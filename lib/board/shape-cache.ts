@@ -4,7 +4,7 @@
  * culling and hit testing) and which arrows are bound to which shape, so moving a shape re-indexes
  * just the arrows attached to it. Sorting is redone lazily and only when z-order could have changed.
  */
-import { shapeBounds, type Box } from '@/lib/geometry/shape-geometry';
+import { shapeBounds, type Box } from './shape-geometry';
 import { SpatialIndex } from '@/lib/geometry/spatial-index';
 import type { Board } from './board';
 import { compareIndex } from './fractional-index';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveLinePoints } from '@/lib/geometry/shape-geometry';
+import { resolveLinePoints } from './shape-geometry';
 import { addShape, deleteShapes, moveShapes, updateShape } from './ops';
 import { bringForward, bringToFront, sendBackward, sendToBack } from './ops-order';
 import { getShape, listShapes } from './read';

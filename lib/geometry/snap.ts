@@ -3,7 +3,7 @@
  * are sorted once per gather, so each pointer move is a binary search per moving edge, never a scan.
  * A guide is the line a snap used, drawn across both the source shape and the moving box.
  */
-import type { Box } from './shape-geometry';
+import type { Box } from './box';
 
 export type Guide = { axis: 'x' | 'y'; at: number; from: number; to: number };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxesIntersect, type Box } from './shape-geometry';
+import { boxesIntersect, type Box } from './box';
 import { SpatialIndex } from './spatial-index';
 
 /** Deterministic PRNG so a failure reproduces. */

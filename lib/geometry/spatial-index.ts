@@ -3,7 +3,7 @@
  * O(cells covered)). Used for viewport culling and hit testing so neither scans every shape.
  * Very large boxes go to an "oversized" list that every query returns, which keeps updates cheap.
  */
-import { boxesIntersect, type Box } from './shape-geometry';
+import { boxesIntersect, type Box } from './box';
 
 const DEFAULT_CELL = 256;
 const MAX_CELLS_PER_BOX = 256;

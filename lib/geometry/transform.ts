@@ -2,7 +2,8 @@
  * Resize and rotate maths for a selection. A "frame" is the box the handles sit on: one shape's own
  * (possibly rotated) box, or the axis-aligned union of several shapes' bounds.
  */
-import { centerOf, rotateAround, type Box } from './shape-geometry';
+import { centerOf, type Box } from './box';
+import { rotateAround } from './vec';
 
 export type Frame = Box & { rotation: number };
 export type Handle = 'nw' | 'n' | 'ne' | 'e' | 'se' | 's' | 'sw' | 'w';

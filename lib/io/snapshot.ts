@@ -4,7 +4,8 @@
  * notes carry their rich content tree.
  */
 import { getNoteTree, type Board, type Shape, type ShapeInput } from '@/lib/board';
-import { boxFromPoints, resolveLinePoints, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { unionBoxes, type Box } from '@/lib/geometry/box';
+import { boxFromPoints, resolveLinePoints, type ShapeLookup } from '@/lib/board/shape-geometry';
 
 export function snapshotShapes(board: Board, shapes: readonly Shape[], lookup: ShapeLookup): ShapeInput[] {
   return shapes.map((s): ShapeInput => {
@@ -18,17 +19,6 @@ export function snapshotShapes(board: Board, shapes: readonly Shape[], lookup: S
 }
 
 /** Union box of shapes (unrotated boxes; enough for offsets and placement). */
-export function shapesBox(shapes: readonly { x: number; y: number; w: number; h: number }[]): { x: number; y: number; w: number; h: number } | null {
-  if (shapes.length === 0) return null;
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const s of shapes) {
-    x0 = Math.min(x0, s.x);
-    y0 = Math.min(y0, s.y);
-    x1 = Math.max(x1, s.x + s.w);
-    y1 = Math.max(y1, s.y + s.h);
-  }
-  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+export function shapesBox(shapes: readonly Box[]): Box | null {
+  return unionBoxes(shapes);
 }

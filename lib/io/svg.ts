@@ -6,7 +6,7 @@
  * an estimated glyph width, since there is no layout engine here.
  */
 import type { Shape, ShapeStyle, Vec } from '@/lib/board';
-import { centerOf, shapeBounds, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { centerOf, shapeBounds, type ShapeLookup } from '@/lib/board/shape-geometry';
 import { arrowHeadOf, linePath } from '@/lib/render/arrowheads';
 import { freehandOutline, polygonCorners, rotatesAsBlock } from '@/lib/render/outlines';
 import {

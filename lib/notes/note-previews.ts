@@ -5,7 +5,7 @@
  * also skipped where text is unreadable anyway, and past a count where DOM nodes start to cost more
  * than they show.
  */
-import type { Box } from '@/lib/geometry/shape-geometry';
+import type { Box } from '@/lib/geometry/box';
 
 /** On-screen font size (CSS px) from which a note's formatting is worth showing. */
 export const MIN_PREVIEW_FONT_PX = 7;

@@ -5,7 +5,7 @@
  */
 import { hitShape } from '@/lib/board/hit-test';
 import type { Shape, Vec } from '@/lib/board/schema';
-import { resolveLinePoints, type ShapeLookup } from '@/lib/geometry/shape-geometry';
+import { resolveLinePoints, type ShapeLookup } from '@/lib/board/shape-geometry';
 
 /** Board units left between a clipped arrow end and its target's outline, so the head stays visible. */
 export const ARROW_GAP = 4;

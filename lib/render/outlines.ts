@@ -5,7 +5,7 @@
  */
 import { getStroke } from 'perfect-freehand';
 import type { Shape, Vec } from '@/lib/board/schema';
-import { centerOf, localToBoard, rotateAround } from '@/lib/geometry/shape-geometry';
+import { centerOf, localToBoard, rotateAround } from '@/lib/board/shape-geometry';
 
 export type GeoOutline =
   | { kind: 'polygon'; points: readonly Vec[] }

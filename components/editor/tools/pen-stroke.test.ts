@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { PenStroke, STROKE_SPLIT_POINTS } from './creating';
-import type { Editor } from './editor';
-import { listShapes } from '@/lib/board/read';
+import { listShapes } from '@/lib/board';
 import { makePeers, syncAll } from '@/lib/board/test-helpers';
+import type { Editor } from '../types';
+import { PenStroke, STROKE_SPLIT_POINTS } from './creating';
 
 describe('PenStroke', () => {
   it('continues a long stroke in a new stroke from its last point instead of dropping points', () => {

@@ -5,13 +5,13 @@
  */
 import { moveShapes, setLinePoints, updateShapes, type Shape, type ShapeId, type ShapePatch } from '@/lib/board';
 import { MAX_FONT_SIZE, MIN_FONT_SIZE } from '@/lib/board/schema';
-import type { Box } from '@/lib/geometry/shape-geometry';
-import { centerOf, resolveLinePoints, rotateAround } from '@/lib/geometry/shape-geometry';
+import type { Box } from '@/lib/board/shape-geometry';
+import { centerOf, resolveLinePoints, rotateAround } from '@/lib/board/shape-geometry';
 import type { Guide } from '@/lib/geometry/snap';
 import { mapBox, normalizeAngle, resizeFrame, rotationDelta, type Frame, type Handle } from '@/lib/geometry/transform';
 import type { Point } from '@/lib/ui/camera';
 import { bindingAt, constrainAngle } from './creating';
-import type { Editor } from './editor';
+import type { Editor } from '../types';
 import type { Snapper } from './snapping';
 
 type Drag = { pointerId: number; pending: Point; shift: boolean; noSnap: boolean };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anchorFor, anchorPoint, localToBoard } from './shape-geometry';
-import { handlePoint, mapBox, normalizeAngle, resizeFrame, rotationDelta } from './transform';
+import { handlePoint, mapBox, normalizeAngle, resizeFrame, rotationDelta } from '../geometry/transform';
 
 describe('resize and rotate maths', () => {
   const frame = { x: 0, y: 0, w: 100, h: 50, rotation: 0 };

@@ -1,42 +1,17 @@
 /**
- * Pure geometry of stored shapes: where a shape's points are on the board, where a bound arrow end
- * is, and a shape's axis-aligned bounds. Arrow ends bound to a shape are derived here at read time
+ * Pure geometry of stored shapes (lib/geometry holds the shape-agnostic part): where a shape's
+ * points are on the board, where a bound arrow end is, and a shape's axis-aligned bounds. Arrow ends bound to a shape are derived here at read time
  * from the binding and the target's current box, so a peer moving the target updates the arrow on
  * every screen without anyone writing to the arrow.
  */
-import type { ArrowBinding, Shape, Vec } from '@/lib/board/schema';
+import { centerOf, pointsBox, type Box } from '@/lib/geometry/box';
+import { rotateAround, type Vec } from '@/lib/geometry/vec';
+import type { ArrowBinding, Shape } from './schema';
 
-export type Box = { x: number; y: number; w: number; h: number };
+// the generic helpers, for callers that also need shape geometry
+export { boxesIntersect, centerOf, pointsBox, type Box } from '@/lib/geometry/box';
+export { distanceToSegment, rotateAround } from '@/lib/geometry/vec';
 export type ShapeLookup = (id: string) => Shape | undefined | null;
-
-export function rotateAround(p: Vec, c: Vec, angle: number): Vec {
-  if (angle === 0) return p;
-  const cos = Math.cos(angle);
-  const sin = Math.sin(angle);
-  const dx = p.x - c.x;
-  const dy = p.y - c.y;
-  return { x: c.x + dx * cos - dy * sin, y: c.y + dx * sin + dy * cos };
-}
-
-export function centerOf(b: Box): Vec {
-  return { x: b.x + b.w / 2, y: b.y + b.h / 2 };
-}
-
-/** The bounding box of a point list (w/h 0 for a single point). */
-export function pointsBox(points: readonly Vec[]): Box {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const p of points) {
-    if (p.x < minX) minX = p.x;
-    if (p.y < minY) minY = p.y;
-    if (p.x > maxX) maxX = p.x;
-    if (p.y > maxY) maxY = p.y;
-  }
-  if (minX === Infinity) return { x: 0, y: 0, w: 0, h: 0 };
-  return { x: minX, y: minY, w: maxX - minX, h: maxY - minY };
-}
 
 /**
  * Maps a shape's local point list onto the board: the points' bounding box is stretched onto the
@@ -108,17 +83,4 @@ export function shapeBounds(shape: Shape, lookup: ShapeLookup): Box {
   } else box = { x: shape.x, y: shape.y, w: shape.w, h: shape.h };
   const m = shape.style.strokeWidth / 2 + (shape.type === 'arrow' ? 12 : 1);
   return { x: box.x - m, y: box.y - m, w: box.w + 2 * m, h: box.h + 2 * m };
-}
-
-export function boxesIntersect(a: Box, b: Box): boolean {
-  return a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h;
-}
-
-/** Distance from p to the segment ab. */
-export function distanceToSegment(p: Vec, a: Vec, b: Vec): number {
-  const dx = b.x - a.x;
-  const dy = b.y - a.y;
-  const len2 = dx * dx + dy * dy;
-  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2));
-  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
 }

@@ -1,13 +1,12 @@
 /**
- * Owns the lifetime of one board's Y.Doc and WebsocketProvider (the only component file allowed to
- * import yjs). `open()` returns its own cleanup so the board mounts with
+ * Owns the lifetime of one board's Y.Doc (made by lib/board: no component imports yjs) and its
+ * WebsocketProvider, local-first copy and presence publisher. `open()` returns its own cleanup so the board mounts with
  * `useEffect(() => open(...), [...])`: StrictMode-safe and no setState inside the effect body.
  */
-import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { create } from 'zustand';
 import type { Role } from '@/lib/auth/token';
-import { ensureMeta, migrateBoard, openBoard, type Board } from '@/lib/board';
+import { ensureMeta, migrateBoard, openBoard, stateVector, type Board } from '@/lib/board';
 import { CloseCode, isPermanentClose } from '@/lib/protocol/close-codes';
 import { withNoteCaret } from '@/lib/notes/note-caret';
 import { parsePresence, type Cursor, type PresenceState } from '@/lib/presence/awareness';
@@ -35,7 +34,7 @@ type SessionState = {
   /** The role this browser had on the board last time (localStorage), until a token says otherwise. */
   lastRole: Role | null;
   user: PresenceUser;
-  /** Local persistence, unsaved changes, transport and retry timing (components/board/local-first.ts). */
+  /** Local persistence, unsaved changes, transport and retry timing (components/session/local-first.ts). */
   sync: SyncInfo;
   open: (boardId: string, syncUrl: string | undefined) => () => void;
 };
@@ -79,9 +78,9 @@ export const useBoardSession = create<SessionState>((set, get) => ({
   sync: { unsaved: 0, transport: null, retryAt: null, online: true, localLoaded: false },
   open: (boardId, syncUrl) => {
     const user = resolveUser();
-    const doc = new Y.Doc();
-    const board = openBoard(doc);
-    const local = openLocalFirst(boardId, doc, () => Y.encodeStateVector(doc), (sync) => {
+    const board = openBoard();
+    const doc = board.doc;
+    const local = openLocalFirst(boardId, doc, () => stateVector(board), (sync) => {
       if (get().board === board) set({ sync });
     });
     const p = new WebsocketProvider(syncUrl ?? defaultSyncUrl(window.location), encodeURIComponent(boardId), doc, {
@@ -177,11 +176,6 @@ export function setLocalCursor(cursor: Cursor | null): void {
 /** Updates local presence fields; they go out throttled (lib/presence/publisher.ts). */
 export function updateLocalPresence(patch: Partial<Omit<PresenceState, 'user'>>): void {
   publisher?.update(patch);
-}
-
-/** The local presence state as last set (not necessarily sent yet), or null without a session. */
-export function getLocalPresence(): PresenceState | null {
-  return publisher?.current ?? null;
 }
 
 /** Valid remote presence states (malformed peers are skipped). */

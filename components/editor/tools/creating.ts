@@ -1,25 +1,25 @@
 /**
  * Shape-creating tools: geo shapes, notes, lines and arrows (with bindings), the pen and text.
- * Each creation runs inside one history gesture, so undo removes the whole shape in one step.
+ * The tools call these inside `editor.run(…, { gesture: true })`, so undo removes the whole shape
+ * in one step.
  */
-import { addShape, appendFreehandPoints, setLinePoints, updateShape, updateShapes, type ArrowBinding, type FreehandPoint, type Shape, type ShapeId } from '@/lib/board';
-import { anchorFor, pointsBox } from '@/lib/geometry/shape-geometry';
-import { hitShape } from '@/lib/board/hit-test';
+import { addShape, appendFreehandPoints, setLinePoints, updateShapes, type ArrowBinding, type FreehandPoint, type Shape, type ShapeId } from '@/lib/board';
+import { anchorFor, pointsBox } from '@/lib/board/shape-geometry';
 import type { Point } from '@/lib/ui/camera';
 import { useUiStore, type Tool } from '@/lib/ui/ui-store';
-import type { Editor } from './editor';
+import type { Editor } from '../types';
 
 /** The style panel's last used style (lib/ui/ui-store.ts), given to every new shape. */
 const currentStyle = () => useUiStore.getState().currentStyle;
 
-export const DEFAULT_SIZE: Record<'rect' | 'ellipse' | 'diamond' | 'note', { w: number; h: number }> = {
+const DEFAULT_SIZE: Record<'rect' | 'ellipse' | 'diamond' | 'note', { w: number; h: number }> = {
   rect: { w: 160, h: 100 },
   ellipse: { w: 160, h: 100 },
   diamond: { w: 160, h: 120 },
   note: { w: 200, h: 200 },
 };
 
-export const GEO_TOOLS = { rectangle: 'rect', ellipse: 'ellipse', diamond: 'diamond', note: 'note' } as const;
+const GEO_TOOLS = { rectangle: 'rect', ellipse: 'ellipse', diamond: 'diamond', note: 'note' } as const;
 export type BoxTool = keyof typeof GEO_TOOLS;
 
 export function isBoxTool(tool: Tool): tool is BoxTool {
@@ -27,14 +27,8 @@ export function isBoxTool(tool: Tool): tool is BoxTool {
 }
 
 /** Topmost shape an arrow end may bind to under p (not lines or arrows). */
-export function bindingTarget(editor: Editor, p: Point, tolerance: number, except?: string): Shape | null {
-  const near = editor.cache.query({ x: p.x - tolerance, y: p.y - tolerance, w: tolerance * 2, h: tolerance * 2 });
-  for (let i = near.length - 1; i >= 0; i--) {
-    const s = near[i];
-    if (s.id === except || s.type === 'line' || s.type === 'arrow') continue;
-    if (hitShape(s, p, tolerance, editor.cache.lookup)) return s;
-  }
-  return null;
+function bindingTarget(editor: Editor, p: Point, tolerance: number, except?: string): Shape | null {
+  return editor.topmostAt(p, tolerance, (s) => s.id !== except && s.type !== 'line' && s.type !== 'arrow');
 }
 
 export function bindingAt(editor: Editor, p: Point, tolerance: number, except?: string): ArrowBinding | null {
@@ -43,7 +37,7 @@ export function bindingAt(editor: Editor, p: Point, tolerance: number, except?: 
 }
 
 /** Box from a drag (shift: square), or the default size centred on `start` for a click. */
-export function boxFromDrag(type: keyof typeof DEFAULT_SIZE, start: Point, end: Point | null, square: boolean) {
+function boxFromDrag(type: keyof typeof DEFAULT_SIZE, start: Point, end: Point | null, square: boolean) {
   if (!end) {
     const d = DEFAULT_SIZE[type];
     return { x: start.x - d.w / 2, y: start.y - d.h / 2, ...d };
@@ -54,7 +48,7 @@ export function boxFromDrag(type: keyof typeof DEFAULT_SIZE, start: Point, end: 
   return { x: end.x < start.x ? start.x - w : start.x, y: end.y < start.y ? start.y - h : start.y, w, h };
 }
 
-export function createBoxShape(editor: Editor, tool: BoxTool, box: { x: number; y: number; w: number; h: number }): ShapeId {
+function createBoxShape(editor: Editor, tool: BoxTool, box: { x: number; y: number; w: number; h: number }): ShapeId {
   return addShape(editor.board, { type: GEO_TOOLS[tool], ...box, style: currentStyle(), createdBy: editor.userName() });
 }
 
@@ -81,7 +75,7 @@ export function createLine(editor: Editor, type: 'line' | 'arrow', start: Point,
   });
 }
 
-export function updateLineEnd(editor: Editor, id: ShapeId, start: Point, end: Point, endBinding: ArrowBinding | null | undefined): void {
+function updateLineEnd(editor: Editor, id: ShapeId, start: Point, end: Point, endBinding: ArrowBinding | null | undefined): void {
   setLinePoints(editor.board, id, [start, end], endBinding === undefined ? {} : { end: endBinding });
 }
 
@@ -159,11 +153,6 @@ export function createText(editor: Editor, p: Point, fallbackFontSize: number): 
   const style = currentStyle();
   const size = editor.measureText('', style.fontSize || fallbackFontSize);
   return addShape(editor.board, { type: 'text', x: p.x, y: p.y - size.h / 2, ...size, text: '', style, createdBy: editor.userName() });
-}
-
-/** Writes text and the box that fits it. */
-export function setText(editor: Editor, id: ShapeId, text: string, fontSize: number): void {
-  updateShape(editor.board, id, { text, ...editor.measureText(text, fontSize) });
 }
 
 /** The shape tools' drag: the shape exists once the pointer moved MIN_DRAG_PX, then follows it. */

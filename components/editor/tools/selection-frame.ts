@@ -1,9 +1,9 @@
 /** What the selection looks like to the transform tools: its frame, and a lone line's end handles. */
 import type { Shape } from '@/lib/board';
-import { resolveLinePoints } from '@/lib/geometry/shape-geometry';
+import { resolveLinePoints } from '@/lib/board/shape-geometry';
 import { HANDLES, handlePoint, rotateHandlePoint, type Frame, type Handle } from '@/lib/geometry/transform';
 import { boardToScreen, type Camera, type Point } from '@/lib/ui/camera';
-import { boundsOf, editableSelection, selectedShapes, type Editor } from './editor';
+import type { Editor } from '../types';
 
 /** A bound arrow's drawn ends come from its targets, so its stored box is not where it is drawn. */
 export function isBoundArrow(s: Shape): boolean {
@@ -12,25 +12,25 @@ export function isBoundArrow(s: Shape): boolean {
 
 /** Which shapes the selection frame wraps: one shape's own box, or the union for several. */
 export function selectionFrame(editor: Editor): Frame | null {
-  const shapes = selectedShapes(editor);
+  const shapes = editor.selectedShapes();
   if (shapes.length === 1 && !isBoundArrow(shapes[0])) {
     const s = shapes[0];
     return { x: s.x, y: s.y, w: s.w, h: s.h, rotation: s.rotation };
   }
-  const box = boundsOf(editor, shapes);
+  const box = editor.boundsOf(shapes);
   return box ? { ...box, rotation: 0 } : null;
 }
 
 /** The one selected (unlocked) line or arrow, whose ends can be dragged; null otherwise. */
 export function editedLine(editor: Editor): Extract<Shape, { type: 'line' | 'arrow' }> | null {
-  const ids = editableSelection(editor);
+  const ids = editor.editableSelection();
   const s = ids.length === 1 ? editor.cache.get(ids[0]) : undefined;
   return s && (s.type === 'line' || s.type === 'arrow') ? s : null;
 }
 
 /** Whether the selection shows resize/rotate handles (a lone line or arrow gets point handles instead). */
 export function canTransform(editor: Editor): boolean {
-  const ids = editableSelection(editor);
+  const ids = editor.editableSelection();
   return ids.length > 1 || (ids.length === 1 && editedLine(editor) === null);
 }
 

@@ -1,18 +1,7 @@
 /** Keyboard shortcuts of the canvas. Returns true when a key was handled (the caller prevents the default). */
 import { useUiStore, type Tool } from '@/lib/ui/ui-store';
-import {
-  deleteSelection,
-  duplicateSelection,
-  nudgeSelection,
-  redo,
-  reorderSelection,
-  selectAll,
-  toggleLockSelection,
-  undo,
-  zoom,
-  type Editor,
-} from './editor';
-import type { Interaction } from './interaction';
+import { deleteSelection, duplicateSelection, nudgeSelection, reorderSelection, selectAll, toggleLockSelection, zoom } from '../commands';
+import type { Editor, KeyInput } from '../types';
 
 const TOOL_KEYS: Record<string, Tool> = {
   v: 'select',
@@ -30,9 +19,10 @@ const TOOL_KEYS: Record<string, Tool> = {
 
 const NUDGE: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
-export type KeyInput = { key: string; code: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean };
+/** What the keys drive in the pointer state machine besides commands. */
+export type KeyTarget = { setSpace(held: boolean): void; escape(): void };
 
-export function handleKey(editor: Editor, interaction: Interaction, e: KeyInput): boolean {
+export function handleKey(editor: Editor, interaction: KeyTarget, e: KeyInput): boolean {
   const mod = e.ctrlKey || e.metaKey;
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   const ui = useUiStore.getState();
@@ -41,9 +31,9 @@ export function handleKey(editor: Editor, interaction: Interaction, e: KeyInput)
     return true;
   }
   if (mod) {
-    if (key === 'z' && e.shiftKey) redo(editor);
-    else if (key === 'z') undo(editor);
-    else if (key === 'y') redo(editor);
+    if (key === 'z' && e.shiftKey) editor.redo();
+    else if (key === 'z') editor.undo();
+    else if (key === 'y') editor.redo();
     else if (key === 'a') selectAll(editor);
     else if (key === 'd') duplicateSelection(editor);
     else if (key === '=' || key === '+') zoom(editor, 'in');
@@ -72,7 +62,7 @@ export function handleKey(editor: Editor, interaction: Interaction, e: KeyInput)
   else if (key === 'Delete' || key === 'Backspace') deleteSelection(editor);
   else if (key === 'Escape') {
     interaction.escape();
-    ui.select([]);
+    editor.select([]);
     ui.setTool('select');
   } else return false;
   return true;

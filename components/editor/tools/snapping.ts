@@ -5,12 +5,12 @@
  * (they move along), are not candidates.
  */
 import type { Shape } from '@/lib/board';
-import { shapeBounds, type Box } from '@/lib/geometry/shape-geometry';
+import { shapeBounds, type Box } from '@/lib/board/shape-geometry';
 import { SnapLines, type SnapResult } from '@/lib/geometry/snap';
-import type { Editor } from './editor';
+import type { Editor } from '../types';
 
 /** Snap distance, in screen pixels. */
-export const SNAP_PX = 8;
+const SNAP_PX = 8;
 /** How far around the moving box candidates are gathered, in screen pixels. */
 const GATHER_PX = 800;
 
