@@ -17,8 +17,8 @@
  *
  * Scale-out (server/scale/): when several servers serve one board, `replication` is told of every
  * committed batch and of local presence changes (to publish them), and updates other servers
- * committed come in through applyRemote/applySnapshot — already durable, so they go straight to
- * this room's clients. `seqs` tracks which log seqs the doc holds; compaction covers only
+ * committed come in through scale/remote-room.ts (applyDurable) — already durable, so they go
+ * straight to this room's clients. `seqs` tracks which log seqs the doc holds; compaction covers only
  * `seqs.applied`, below which nothing is missing.
  */
 import * as Y from 'yjs';
@@ -27,7 +27,6 @@ import { AwarenessGuard } from '../limits/awareness-guard';
 import type { Logger } from '../logger';
 import type { Storage, StoredBoard } from '../persistence/storage';
 import {
-  decodeAwarenessUpdate,
   decodeMessage,
   type AwarenessEntry,
   encodeAwarenessMessage,
@@ -265,36 +264,20 @@ export class Room implements Flushable {
   }
 
   /**
-   * An update another server committed as `seq` (already durable): applied and sent to every
-   * client here. The caller applies seqs in order; false if the doc already had it.
+   * An update that is already durable elsewhere (another server committed it): applied and sent to
+   * every client here, never persisted again. Scale-out's side of a room lives in scale/remote-room.ts.
    */
-  applyRemote(seq: number, update: Uint8Array): boolean {
-    if (this.broken || this.seqs.has(seq)) return false;
+  applyDurable(update: Uint8Array): void {
     try {
       Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
     } catch (err) {
       // stored by a server that validated it, so this is a bug or corruption: skip, keep serving
-      this.log.error({ err, boardId: this.boardId, seq }, 'remote update failed to apply');
+      this.log.error({ err, boardId: this.boardId }, 'remote update failed to apply');
     }
-    this.seqs.addRange(seq, seq);
-    this.relayRemote(update);
-    this.maybeCompact();
-    return true;
-  }
-
-  /** Another server compacted seqs this room never saw: apply the snapshot's missing part. */
-  applySnapshot(state: Uint8Array, seqUpto: number): void {
-    if (this.broken || seqUpto <= this.seqs.applied) return;
-    const missing = Y.diffUpdate(state, Y.encodeStateVector(this.doc));
-    Y.applyUpdate(this.doc, missing, REMOTE_ORIGIN);
-    this.seqs.advanceTo(seqUpto);
-    this.relayRemote(missing);
-  }
-
-  private relayRemote(update: Uint8Array): void {
     this.boardLog.appended(update.byteLength, true);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers.keys()) peer.send(frame);
+    this.maybeCompact();
   }
 
   /**
@@ -311,26 +294,9 @@ export class Room implements Flushable {
     });
   }
 
-  /** Presence relayed from another server: goes to the clients here with the next flush. */
-  applyRemotePresence(update: Uint8Array, fromServer: string): void {
-    let entries;
-    try {
-      entries = decodeAwarenessUpdate(update);
-    } catch (err) {
-      this.log.warn({ err, boardId: this.boardId }, 'malformed presence from another server');
-      return;
-    }
-    if (this.presence.apply(entries, Date.now(), fromServer)) this.ticker.schedule(this);
-  }
-
-  /** `serverId` is gone (crashed or shut down): its clients' presence goes too. */
-  dropServerPresence(serverId: string): void {
-    if (this.presence.removeFrom(serverId)) this.ticker.schedule(this);
-  }
-
-  /** Presence of this server's clients (answers another server that just loaded the board). */
-  localPresence(): Uint8Array | null {
-    return this.presence.encodeLocal();
+  /** Presence changed without a local frame (another server's clients): broadcast with the next flush. */
+  presenceChanged(): void {
+    this.ticker.schedule(this);
   }
 
   /** Some applied update is not yet written (its seq is not known yet). */

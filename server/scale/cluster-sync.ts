@@ -29,6 +29,7 @@ import type { RoomLifecycle } from '../rooms/room-registry';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from './envelope';
 import type { RedisBus } from './redis-bus';
 import type { SharedStorage } from '../persistence/shared-storage';
+import { applyRemote, applyRemotePresence, applySnapshot, dropServerPresence, localPresence } from './remote-room';
 
 export interface ClusterOptions {
   serverId: string;
@@ -96,7 +97,7 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
   private serverGone(serverId: string, why: 'silent' | 'leaving'): void {
     if (!this.lastSeen.delete(serverId)) return;
     this.log.info({ serverId, why }, 'server gone; dropping its clients\' presence');
-    for (const state of this.boards.values()) state.room?.dropServerPresence(serverId);
+    for (const state of this.boards.values()) if (state.room) dropServerPresence(state.room, serverId);
   }
 
   serverAlive(serverId: string): boolean {
@@ -208,10 +209,10 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
         this.drain(boardId, state);
         return;
       case 'presence':
-        room.applyRemotePresence(env.update, env.serverId);
+        applyRemotePresence(room, env.update, env.serverId, this.log);
         return;
       case 'presence-query': {
-        const mine = room.localPresence();
+        const mine = localPresence(room);
         if (mine) this.publish(boardId, { kind: 'presence', update: mine });
         return;
       }
@@ -229,7 +230,7 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
       const entry = state.pending.get(next);
       if (!entry) break;
       state.pending.delete(next);
-      if (room.applyRemote(next, entry[0])) this.metrics?.clusterRelaySeconds.observe(Math.max(0, Date.now() - entry[1]) / 1000);
+      if (applyRemote(room, next, entry[0])) this.metrics?.clusterRelaySeconds.observe(Math.max(0, Date.now() - entry[1]) / 1000);
     }
     for (const seq of state.pending.keys()) if (room.seqs.has(seq)) state.pending.delete(seq);
     if (state.pending.size > 0 || room.seqs.hasGap) this.armGapTimer(boardId, state);
@@ -253,11 +254,11 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
       const since = await this.storage.readSince(boardId, room.seqs.applied);
       if (this.boards.get(boardId) !== state || state.room !== room) return; // unloaded meanwhile
       this.metrics?.clusterCatchUp(reason, since.updates.length + (since.snapshot ? 1 : 0));
-      if (since.snapshot) room.applySnapshot(since.snapshot.state, since.snapshot.seqUpto);
+      if (since.snapshot) applySnapshot(room, since.snapshot.state, since.snapshot.seqUpto);
       for (const u of since.updates) {
         if (room.seqs.has(u.seq)) continue;
         // from storage, in order; the seqs before it are in by now
-        room.applyRemote(u.seq, u.data);
+        applyRemote(room, u.seq, u.data);
         state.pending.delete(u.seq);
       }
     })()
