@@ -3,6 +3,8 @@
  * attack against a real server process (server/testing/mixed-attack.ts). Prints the healthy board's
  * edit latency before and during the attack, the server's RSS and whether any viewer byte was stored.
  * Targets: edit p99 under attack < 50 ms, RSS growth < 64 MiB, zero viewer keys stored.
+ * ATTACK_KINDS=http,fragments,pings,fallback,viewer narrows the attack; ATTACK_SERVER_NODE_OPTIONS
+ * sets NODE_OPTIONS for the server process alone (e.g. --max-semi-space-size=4).
  */
 import { loadavg } from 'node:os';
 import { makeTempDir } from '../../server/testing/helpers';
@@ -24,7 +26,9 @@ const attackMs = option('attack-ms', 20_000);
 const data = makeTempDir();
 try {
   const load = loadavg()[0].toFixed(2);
-  const r = await runMixedAttack(data.dir, { baselineMs, attackMs });
+  const serverNodeOptions = process.env.ATTACK_SERVER_NODE_OPTIONS ?? '';
+  if (serverNodeOptions) console.log(`server NODE_OPTIONS: ${serverNodeOptions}`);
+  const r = await runMixedAttack(data.dir, { baselineMs, attackMs, serverNodeOptions });
   const row = (label: string, times: number[]) =>
     `${label.padEnd(16)} n=${String(times.length).padStart(5)}  p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms  p95 ${percentile(times, 95)
       .toFixed(1)

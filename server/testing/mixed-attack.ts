@@ -64,8 +64,12 @@ async function timedEdits(a: ReturnType<typeof connectClient>, b: ReturnType<typ
   return { times, lost: started.size };
 }
 
-export async function runMixedAttack(dataDir: string, { baselineMs = 3_000, attackMs = 8_000, intervalMs = 50 } = {}): Promise<MixedAttackResult> {
-  let server: ChildServer = await spawnServer(dataDir, { LOG_LEVEL: 'info' });
+export async function runMixedAttack(
+  dataDir: string,
+  { baselineMs = 3_000, attackMs = 8_000, intervalMs = 50, serverNodeOptions = '' } = {},
+): Promise<MixedAttackResult> {
+  // NODE_OPTIONS for the server alone (the attacker and this process keep theirs)
+  let server: ChildServer = await spawnServer(dataDir, { LOG_LEVEL: 'info', NODE_OPTIONS: serverNodeOptions });
   const healthy = 'healthy-board';
   const target = 'attacked-board';
   const a = connectClient(server.url, healthy);
