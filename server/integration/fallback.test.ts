@@ -14,6 +14,7 @@ import { ConfigError, loadConfig as load } from '../config';
 import { encodeSyncUpdate } from '../protocol/messages';
 import type { RunningServer } from '../start-server';
 import { connectClient, makeTempDir, startTestServer, testToken, waitFor, type TestClient } from '../testing/helpers';
+import { openSseStream } from '../testing/sse';
 
 let server: RunningServer;
 let refusing: RunningServer;
@@ -48,32 +49,8 @@ function fallbackClient(s: RunningServer, boardId: string, role: 'editor' | 'vie
 }
 
 /** Opens a fallback stream by hand and collects its events. */
-async function openStream(s: RunningServer, path: string, headers: Record<string, string> = {}) {
-  const controller = new AbortController();
-  cleanup.push(() => controller.abort());
-  const res = await fetch(`${httpBase(s)}${path}`, { headers, signal: controller.signal });
-  const events: { event: string; data: string }[] = [];
-  if (res.ok && res.body) {
-    void (async () => {
-      let buffer = '';
-      try {
-        for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
-          buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-            const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join('');
-            events.push({ event, data });
-          }
-        }
-      } catch {
-        // aborted at cleanup
-      }
-    })();
-  }
-  return { res, events, abort: () => controller.abort() };
+function openStream(s: RunningServer, path: string, headers: Record<string, string> = {}) {
+  return openSseStream(`${httpBase(s)}${path}`, headers, (abort) => cleanup.push(abort));
 }
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import { CloseCode } from '../../lib/protocol/close-codes';
 import { encodeFrameBatch } from '../../lib/sync/frames';
 import type { RunningServer } from '../start-server';
 import { connectClient, makeTempDir, rawClient, startTestServer, testToken, waitFor } from '../testing/helpers';
+import { openSseStream } from '../testing/sse';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -116,13 +117,7 @@ describe('viewer writes over WebSocket', () => {
     expect((await padded.closed).code).toBe(CloseCode.MalformedMessage);
 
     // an editor's write after all that arrives: the watcher is live and would have seen the others
-    const editor = connectClient(s.url, board);
-    cleanups.push(() => editor.destroy());
-    editor.doc.getMap('hack').set('editor', 'ok');
-    await waitFor(() => seen.has('editor'), { what: "editor's write relayed" });
-    expect([...seen]).toEqual(['editor']);
-    await s.close();
-    expect(await storedKeys(dir, board)).toEqual(['editor']);
+    await onlyTheEditorsWrite(s, dir, board, seen);
   });
 
   it('non-minimal encodings are malformed for editors too, and nothing of them is applied', async () => {
@@ -140,33 +135,25 @@ describe('viewer writes over WebSocket', () => {
   });
 });
 
-/** Opens a fallback stream and returns its session id (from the `open` event) and all its events. */
+/** Opens a fallback stream and returns its events and a way to POST frames on its session. */
 async function fallbackSession(s: RunningServer, board: string, role: 'editor' | 'viewer') {
-  const controller = new AbortController();
-  cleanups.push(() => controller.abort());
-  const res = await fetch(`http://127.0.0.1:${s.port}/fallback/${board}?token=${testToken(board, { role })}`, { signal: controller.signal });
-  const events: { event: string; data: string }[] = [];
-  void (async () => {
-    let buffer = '';
-    try {
-      for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          events.push({ event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: /^data: (.*)$/m.exec(block)?.[1] ?? '' });
-        }
-      }
-    } catch {
-      // aborted at cleanup
-    }
-  })();
+  const url = `http://127.0.0.1:${s.port}/fallback/${board}`;
+  const { events } = await openSseStream(`${url}?token=${testToken(board, { role })}`, {}, (abort) => cleanups.push(abort));
   await waitFor(() => events.some((e) => e.event === 'open'), { what: 'fallback open' });
   const session = events.find((e) => e.event === 'open')!.data;
-  const post = (frames: Uint8Array[]) =>
-    fetch(`http://127.0.0.1:${s.port}/fallback/${board}/${session}`, { method: 'POST', body: Buffer.from(encodeFrameBatch(frames)) });
+  const post = (frames: Uint8Array[]) => fetch(`${url}/${session}`, { method: 'POST', body: Buffer.from(encodeFrameBatch(frames)) });
   return { events, post };
+}
+
+/** Ends a viewer test: an editor's write arrives (so the watcher was live), and storage holds only it. */
+async function onlyTheEditorsWrite(s: RunningServer, dir: string, board: string, seen: Set<string>): Promise<void> {
+  const editor = connectClient(s.url, board);
+  cleanups.push(() => editor.destroy());
+  editor.doc.getMap('hack').set('editor', 'ok');
+  await waitFor(() => seen.has('editor'), { what: "editor's write relayed" });
+  expect([...seen]).toEqual(['editor']);
+  await s.close();
+  expect(await storedKeys(dir, board)).toEqual(['editor']);
 }
 
 describe('viewer writes over the HTTP fallback', () => {
@@ -185,12 +172,6 @@ describe('viewer writes over the HTTP fallback', () => {
         expect(viewer.events.find((e) => e.event === 'close')!.data).toBe(`${CloseCode.MalformedMessage} malformed message`);
       }
     }
-    const editor = connectClient(s.url, board);
-    cleanups.push(() => editor.destroy());
-    editor.doc.getMap('hack').set('editor', 'ok');
-    await waitFor(() => seen.has('editor'), { what: "editor's write relayed" });
-    expect([...seen]).toEqual(['editor']);
-    await s.close();
-    expect(await storedKeys(dir, board)).toEqual(['editor']);
+    await onlyTheEditorsWrite(s, dir, board, seen);
   });
 });
