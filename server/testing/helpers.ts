@@ -87,6 +87,9 @@ export interface ChildServer {
   logLines: string[];
 }
 
+/** How long a spawned server may take to log 'listening'. */
+const SPAWN_TIMEOUT_MS = 20_000;
+
 /** Spawns `node --import tsx server/index.ts` so the pid is the server's own. */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
@@ -101,17 +104,29 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
     child.once('exit', (code, signal) => res({ code, signal })),
   );
   const port = await new Promise<number>((res, rej) => {
+    // a server that never says 'listening' (e.g. LOG_LEVEL above info) must not outlive the test
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rej(new Error(`server did not log 'listening' within ${SPAWN_TIMEOUT_MS} ms (LOG_LEVEL must be info or lower)`));
+    }, SPAWN_TIMEOUT_MS);
+    timer.unref();
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       logLines.push(line);
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'listening' && typeof entry.port === 'number') res(entry.port);
+        if (entry.msg === 'listening' && typeof entry.port === 'number') {
+          clearTimeout(timer);
+          res(entry.port);
+        }
       } catch {
         // not JSON: keep it in logLines for diagnostics
       }
     });
-    void exited.then(({ code }) => rej(new Error(`server exited early (${code}): ${stderr}`)));
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      rej(new Error(`server exited early (${code}): ${stderr}`));
+    });
   });
   return { pid: child.pid!, port, url: `ws://127.0.0.1:${port}`, child, exited, logLines };
 }
