@@ -4,8 +4,7 @@
  * server in this process and prints the heap after a full GC every 5,000. Growth that levels off is
  * V8/allocator headroom; growth in proportion to the count would be a leak.
  */
-import { connect } from 'node:net';
-import { HOSTILE_REQUESTS } from '../../server/testing/attackers';
+import { HOSTILE_REQUESTS, sendRawRequest } from '../../server/testing/attackers';
 import { makeTempDir, startTestServer } from '../../server/testing/helpers';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -21,20 +20,7 @@ if (!Number.isInteger(index) || index < 0 || index >= HOSTILE_REQUESTS.length) {
 const data = makeTempDir();
 const server = await startTestServer(data.dir);
 
-function send(request: string): Promise<void> {
-  return new Promise((resolve) => {
-    const socket = connect(server.port, '127.0.0.1');
-    const done = () => {
-      socket.destroy();
-      resolve();
-    };
-    socket.setTimeout(500, done);
-    socket.on('data', done);
-    socket.on('error', done);
-    socket.on('close', done);
-    socket.write(request, 'latin1');
-  });
-}
+const send = (request: string) => sendRawRequest(server.port, request);
 
 const heapMiB = () => {
   gc();

@@ -103,23 +103,25 @@ function viewerFrames(n: number): Uint8Array[] {
   return [[0, 2], [0, 1], [0x80, 0x00, 2], [0, 0x82, 0x00], [0x80, 0x00, 0x81, 0x00]].map((head) => Uint8Array.from([...head, ...len, ...u]));
 }
 
+/** Sends one raw request on a fresh connection; resolves at the first answer byte, a close, or 500 ms. */
+export function sendRawRequest(port: number, request: string): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = () => {
+      socket.destroy();
+      resolve();
+    };
+    socket.setTimeout(500, done);
+    socket.on('data', done);
+    socket.on('error', done);
+    socket.on('close', done);
+    socket.write(request, 'latin1');
+  });
+}
+
 async function httpLoop(port: number, until: number): Promise<number> {
   let sent = 0;
-  while (Date.now() < until) {
-    const request = HOSTILE_REQUESTS[sent++ % HOSTILE_REQUESTS.length];
-    await new Promise<void>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      const done = () => {
-        socket.destroy();
-        resolve();
-      };
-      socket.setTimeout(500, done);
-      socket.on('data', done);
-      socket.on('error', done);
-      socket.on('close', done);
-      socket.write(request, 'latin1');
-    });
-  }
+  while (Date.now() < until) await sendRawRequest(port, HOSTILE_REQUESTS[sent++ % HOSTILE_REQUESTS.length]);
   return sent;
 }
 
