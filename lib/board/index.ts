@@ -14,3 +14,5 @@ export { hitShape } from './hit-test';
 export { ShapeCache } from './shape-cache';
 export * from './ops-notes';
 export * from './ops-bulk';
+export * from './ops-restore';
+export * from './board-diff';

@@ -13,6 +13,8 @@ export const CloseCode = {
   Unauthorized: 4401,
   /** Token valid but not for this board / role (permanent). */
   Forbidden: 4403,
+  /** The board was deleted (it is in the trash until an operator restores it or it is purged; permanent). */
+  BoardDeleted: 4410,
   /** A frame or the board exceeds a configured size limit (permanent). */
   TooLarge: 4413,
   /** A frame could not be decoded or an update failed validation (permanent). */
