@@ -1,6 +1,6 @@
 /** Environment parsing for the limits: defaults, values, and one clear error per bad variable. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_LIMITS, loadConfig as load } from './config';
+import { ConfigError, DEFAULT_HISTORY, DEFAULT_LIMITS, loadConfig as load } from './config';
 
 // Next's types make NODE_ENV required on ProcessEnv; a plain record is what the server reads
 const loadConfig = (vars: Record<string, string>) => load(vars as NodeJS.ProcessEnv);
@@ -68,5 +68,62 @@ describe('loadConfig hardening knobs', () => {
       message = (err as Error).message;
     }
     expect(message).toBe('Invalid configuration: METRICS_TOKEN=(hidden): must be at least 16 characters');
+  });
+});
+
+describe('loadConfig version history and trash', () => {
+  it('uses the documented defaults', () => {
+    expect(DEFAULT_HISTORY).toEqual({
+      historySettleMs: 30_000,
+      historyIntervalMs: 300_000,
+      historyKeepAllHours: 24,
+      historyKeepHourlyDays: 30,
+      historyKeepDailyDays: 0,
+      historyPruneMs: 3_600_000,
+      trashRetentionDays: 30,
+    });
+    expect(loadConfig({})).toMatchObject(DEFAULT_HISTORY);
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig({
+        HISTORY_SETTLE_MS: '500',
+        HISTORY_INTERVAL_MS: '60000',
+        HISTORY_KEEP_ALL_HOURS: '48',
+        HISTORY_KEEP_HOURLY_DAYS: '7',
+        HISTORY_KEEP_DAILY_DAYS: '365',
+        HISTORY_PRUNE_MS: '120000',
+        TRASH_RETENTION_DAYS: '3',
+      }),
+    ).toMatchObject({
+      historySettleMs: 500,
+      historyIntervalMs: 60_000,
+      historyKeepAllHours: 48,
+      historyKeepHourlyDays: 7,
+      historyKeepDailyDays: 365,
+      historyPruneMs: 120_000,
+      trashRetentionDays: 3,
+    });
+  });
+
+  it('names bad values in one line', () => {
+    expect(() => loadConfig({ HISTORY_SETTLE_MS: '5', TRASH_RETENTION_DAYS: '0', HISTORY_PRUNE_MS: '1h' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: HISTORY_SETTLE_MS="5": Too small: expected number to be >=100; ' +
+          'HISTORY_PRUNE_MS="1h": must be a whole number; ' +
+          'TRASH_RETENTION_DAYS="0": Too small: expected number to be >=1',
+      ),
+    );
+  });
+
+  it('refuses retention tiers that do not nest', () => {
+    expect(() => loadConfig({ HISTORY_KEEP_ALL_HOURS: '72', HISTORY_KEEP_HOURLY_DAYS: '2' })).toThrow(
+      'Invalid configuration: HISTORY_KEEP_HOURLY_DAYS=2 must cover HISTORY_KEEP_ALL_HOURS=72',
+    );
+    expect(() => loadConfig({ HISTORY_KEEP_DAILY_DAYS: '10' })).toThrow(
+      'Invalid configuration: HISTORY_KEEP_DAILY_DAYS=10 must be 0 (forever) or at least HISTORY_KEEP_HOURLY_DAYS=30',
+    );
+    expect(loadConfig({ HISTORY_KEEP_DAILY_DAYS: '30' }).historyKeepDailyDays).toBe(30);
   });
 });

@@ -60,6 +60,20 @@ export interface Config {
   linkSweepMs?: number;
   /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | null;
+  /** Version history: an automatic version once a board's edits have paused this long. */
+  historySettleMs: number;
+  /** Version history: under continuous edits, an automatic version at most this long after the last one. */
+  historyIntervalMs: number;
+  /** Retention: every version younger than this is kept. */
+  historyKeepAllHours: number;
+  /** Retention: up to this age, the newest version of each hour is kept. */
+  historyKeepHourlyDays: number;
+  /** Retention: up to this age (0 = forever), the newest version of each day is kept. */
+  historyKeepDailyDays: number;
+  /** How often retention runs (versions pruned, trash purged). */
+  historyPruneMs: number;
+  /** A deleted board is purged (everything of it) this long after it went to the trash. */
+  trashRetentionDays: number;
 }
 
 export const SYNC_DURABILITIES = ['full', 'normal'] as const;
@@ -83,6 +97,17 @@ export const DEFAULT_LIMITS = {
   handshakeTimeoutMs: 10_000,
   allowedOrigins: null as string[] | null,
   drainMs: 3_000,
+} satisfies Partial<Config>;
+
+/** Defaults of version history and trash (documented in the README). */
+export const DEFAULT_HISTORY = {
+  historySettleMs: 30_000,
+  historyIntervalMs: 5 * 60_000,
+  historyKeepAllHours: 24,
+  historyKeepHourlyDays: 30,
+  historyKeepDailyDays: 0,
+  historyPruneMs: 60 * 60_000,
+  trashRetentionDays: 30,
 } satisfies Partial<Config>;
 
 /** A positive integer given as a decimal string; rejects "", "1e3", "12abc" that Number() would accept. */
@@ -149,6 +174,13 @@ const envSchema = z.object({
   SYNC_DURABILITY: z.enum(SYNC_DURABILITIES).default('normal'),
   LINK_SWEEP_MS: intString(100, 600_000).default(5_000),
   METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  HISTORY_SETTLE_MS: intString(100, 24 * 60 * 60_000).default(DEFAULT_HISTORY.historySettleMs),
+  HISTORY_INTERVAL_MS: intString(1_000, 7 * 24 * 60 * 60_000).default(DEFAULT_HISTORY.historyIntervalMs),
+  HISTORY_KEEP_ALL_HOURS: intString(0, 10 * 365 * 24).default(DEFAULT_HISTORY.historyKeepAllHours),
+  HISTORY_KEEP_HOURLY_DAYS: intString(0, 10 * 365).default(DEFAULT_HISTORY.historyKeepHourlyDays),
+  HISTORY_KEEP_DAILY_DAYS: intString(0, 100 * 365).default(DEFAULT_HISTORY.historyKeepDailyDays),
+  HISTORY_PRUNE_MS: intString(1_000, 7 * 24 * 60 * 60_000).default(DEFAULT_HISTORY.historyPruneMs),
+  TRASH_RETENTION_DAYS: intString(1, 100 * 365).default(DEFAULT_HISTORY.trashRetentionDays),
 });
 
 /** Default SERVER_ID: unique per process, readable in logs. */
@@ -171,6 +203,7 @@ export const DEFAULT_TUNING = {
   maxBufferedBytes: 4 * MiB,
   presenceWindowMs: 20,
   ...DEFAULT_LIMITS,
+  ...DEFAULT_HISTORY,
 } satisfies Partial<Config>;
 
 /** Parses the environment; throws ConfigError with a one-line message naming every bad variable. */
@@ -195,6 +228,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   if (e.REDIS_URL && !env.AUTH_SECRET) {
     throw new ConfigError('Invalid configuration: REDIS_URL is set: AUTH_SECRET is required (every server must verify the same tokens)');
+  }
+  // the retention tiers nest: all < hourly < daily (0 = daily forever)
+  if (e.HISTORY_KEEP_HOURLY_DAYS * 24 < e.HISTORY_KEEP_ALL_HOURS) {
+    throw new ConfigError(
+      `Invalid configuration: HISTORY_KEEP_HOURLY_DAYS=${e.HISTORY_KEEP_HOURLY_DAYS} must cover HISTORY_KEEP_ALL_HOURS=${e.HISTORY_KEEP_ALL_HOURS}`,
+    );
+  }
+  if (e.HISTORY_KEEP_DAILY_DAYS !== 0 && e.HISTORY_KEEP_DAILY_DAYS < e.HISTORY_KEEP_HOURLY_DAYS) {
+    throw new ConfigError(
+      `Invalid configuration: HISTORY_KEEP_DAILY_DAYS=${e.HISTORY_KEEP_DAILY_DAYS} must be 0 (forever) or at least HISTORY_KEEP_HOURLY_DAYS=${e.HISTORY_KEEP_HOURLY_DAYS}`,
+    );
   }
   return {
     databaseUrl: e.DATABASE_URL ?? null,
@@ -222,6 +266,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     allowedOrigins: e.ALLOWED_ORIGINS ?? null,
     drainMs: e.DRAIN_MS,
     refuseWebSocket: e.REFUSE_WEBSOCKET === '1',
+    historySettleMs: e.HISTORY_SETTLE_MS,
+    historyIntervalMs: e.HISTORY_INTERVAL_MS,
+    historyKeepAllHours: e.HISTORY_KEEP_ALL_HOURS,
+    historyKeepHourlyDays: e.HISTORY_KEEP_HOURLY_DAYS,
+    historyKeepDailyDays: e.HISTORY_KEEP_DAILY_DAYS,
+    historyPruneMs: e.HISTORY_PRUNE_MS,
+    trashRetentionDays: e.TRASH_RETENTION_DAYS,
     // the drain window must fit inside the shutdown deadline, with time left to flush
     shutdownTimeoutMs: Math.max(DEFAULT_TUNING.shutdownTimeoutMs, e.DRAIN_MS + 7_000),
   };

@@ -19,6 +19,12 @@ import { ClusterSync } from './scale/cluster-sync';
 import { RedisBus } from './scale/redis-bus';
 import { isSharedStorage } from './persistence/shared-storage';
 import { createApiHandler } from './transport/api';
+import { createHistoryApiHandler } from './transport/history-api';
+import { CorruptVersions } from './history/corrupt-versions';
+import { HistoryService } from './history/history-service';
+import { RetentionJob } from './history/retention';
+import { VersionCapture } from './history/version-capture';
+import { hasVersionStore } from './persistence/versions';
 import { createHttpHandler } from './transport/http';
 import { guardRequests } from './transport/guard';
 import { createHttpFallback } from './transport/http-fallback';
@@ -30,6 +36,8 @@ export interface RunningServer {
   url: string;
   registry: RoomRegistry;
   storage: Storage;
+  /** Version history and trash; null when storage keeps no versions. */
+  history: HistoryService | null;
   connectionCount(): number;
   /** Graceful stop: stop accepting, close sockets with 1012 spread over drainMs, flush and compact every board. */
   close(): Promise<void>;
@@ -68,7 +76,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const serverId = config.serverId ?? 'server';
   const cluster = shared ? new ClusterSync(shared, { serverId, pollMs: config.clusterPollMs ?? 1_000, gapGraceMs: 100 }, log, metrics) : null;
-  const registry = new RoomRegistry(storage, { ...config, metrics, replication: cluster, lifecycle: cluster }, log);
+  // version history: automatic capture in every room, the service behind the internal API, retention
+  const versionStore = hasVersionStore(storage) ? storage : null;
+  const corrupt = new CorruptVersions();
+  const capture = versionStore
+    ? new VersionCapture({ store: versionStore, settleMs: config.historySettleMs, intervalMs: config.historyIntervalMs, log, metrics, corrupt })
+    : null;
+  if (!versionStore) log.warn('storage keeps no versions: version history and the trash are off');
+  const registry = new RoomRegistry(storage, { ...config, metrics, replication: cluster, lifecycle: cluster, history: capture }, log);
   const authSecret = options.authSecret ?? loadAuthSecret({ AUTH_SECRET: process.env.AUTH_SECRET }, config.dataDir);
   const auth = cluster ? new ClusterBoardAuth(authSecret, storage, log, cluster) : new BoardAuth(authSecret, storage, log);
   if (cluster && auth instanceof ClusterBoardAuth) {
@@ -81,11 +96,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       });
       if (!(await bus.start())) log.warn({ serverId }, 'redis unreachable at start; retrying, relaying through storage polls meanwhile');
     }
-    cluster.start(bus, (boardId, kind, version) => auth.revokeLocally(boardId, kind, version));
+    cluster.start(
+      bus,
+      (boardId, kind, version) => auth.revokeLocally(boardId, kind, version),
+      (boardId) => auth.deletedElsewhere(boardId),
+    );
   }
   // storage is the authority on rotations: also enforced where no rotation message arrived
   auth.startLinkSweep(config.linkSweepMs ?? 5_000);
   const api = createApiHandler({ secret: authSecret, storage, auth, log });
+  const history = versionStore && capture ? new HistoryService({ registry, store: versionStore, capture, auth, corrupt, log }) : null;
+  const historyApi = createHistoryApiHandler({ secret: authSecret, history, log });
+  const retention = versionStore ? new RetentionJob(versionStore, config, log, metrics, corrupt) : null;
+  retention?.start();
   let shuttingDown = false;
   const readyStorage = storage;
   const httpHandler = createHttpHandler(
@@ -99,12 +122,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ...(bus && { checks: { redis: () => bus!.ping() } }),
     },
   );
-  // /api/* is the internal link API (service token); the rest is health and metrics
+  // /api/* is the internal API (service token): versions and trash, then links; the rest is health and metrics
   // /fallback/* carries sync frames over plain HTTP for clients whose WebSockets are blocked
   // one admission for both transports, so per-board / per-IP caps can't be doubled by mixing them
   const gate = new ConnectionGate(new AdmissionControl(config), auth, log, metrics);
   const fallback = createHttpFallback(registry, config, log, metrics, auth, gate);
-  const http = createServer(guardRequests((req, res) => api(req, res) || fallback.handle(req, res) || httpHandler(req, res), log, metrics));
+  const http = createServer(guardRequests((req, res) => historyApi(req, res) || api(req, res) || fallback.handle(req, res) || httpHandler(req, res), log, metrics));
   guardPendingConnections(http, config);
   const transport = attachWsTransport(http, registry, config, log, metrics, auth, gate);
 
@@ -132,6 +155,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await Promise.all([transport.closeAll(), fallback.closeAll()]);
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       await transport.drain();
+      retention?.stop();
+      // every board's last version is taken here, before its final compaction
       await registry.flushAll();
       registry.destroyAll();
       cluster?.stop();
@@ -151,6 +176,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url: `ws://${config.host}:${port}`,
     registry,
     storage,
+    history,
     connectionCount: () => transport.connectionCount + fallback.connectionCount,
     close,
   };

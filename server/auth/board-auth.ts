@@ -5,18 +5,25 @@
  * forever; y-websocket >= 3.1 stops on 4400-4499).
  *
  * Close codes: 4401 missing / forged / expired token, or a token minted from a share link that
- * has since been rotated; 4403 a valid token for another board.
+ * has since been rotated; 4403 a valid token for another board; 4410 the board is in the trash.
  *
  * Link-bound tokens carry `lv`, the link's version when minted; rotating a link bumps the stored
  * version, closes live connections opened with an older one (`revokeLink`) and makes new
  * connections with old tokens fail the version check. Storage is the authority: a rotation made
  * elsewhere (another server, with or without Redis; a lost pub/sub message) is enforced by
  * `sweepLinks`, which compares live connections with the stored versions every LINK_SWEEP_MS.
+ *
+ * Deleted boards (storage with a VersionStore: the trash) work the same way: `authorize` refuses
+ * them (4410), `boardDeleted` closes their live connections here (and, in a cluster, tells the
+ * other servers), and the sweep reads the trash once per round and closes any connection to a
+ * trashed board it still finds: a board deleted on another server without a message reaching
+ * us, or a connection authorized just before the deletion and admitted just after it.
  */
 import { CloseCode } from '../../lib/protocol/close-codes';
 import { verifyBoardToken, type Role } from '../../lib/auth/token';
 import type { Logger } from '../logger';
 import type { BoardLinks, LinkKind, Storage } from '../persistence/storage';
+import { hasVersionStore } from '../persistence/versions';
 
 export interface Grant {
   boardId: string;
@@ -63,10 +70,14 @@ export class BoardAuth {
     }
     const { claims } = verified;
     if (claims.board !== boardId) return { ok: false, code: CloseCode.Forbidden, reason: 'token is for another board' };
+    const kind = kindForRole(claims.role);
+    const [links, deletedAt] = await Promise.all([
+      claims.lv === undefined ? null : this.storage.getBoardLinks(boardId),
+      hasVersionStore(this.storage) ? this.storage.trashedAt(boardId) : null,
+    ]);
+    if (deletedAt !== null) return { ok: false, code: CloseCode.BoardDeleted, reason: 'board deleted' };
     let link: Grant['link'] = null;
     if (claims.lv !== undefined) {
-      const kind = kindForRole(claims.role);
-      const links = await this.storage.getBoardLinks(boardId);
       if (!links || links[kind].version !== claims.lv) return { ok: false, code: CloseCode.Unauthorized, reason: 'link rotated' };
       link = { kind, version: claims.lv };
     }
@@ -109,6 +120,19 @@ export class BoardAuth {
     return closed;
   }
 
+  /** The board went to the trash: closes (4410) its live connections here; returns how many. */
+  boardDeleted(boardId: string): number {
+    const closed = this.closeDeleted(boardId);
+    this.log.info({ boardId, closed }, 'board deleted: connections closed');
+    return closed;
+  }
+
+  protected closeDeleted(boardId: string): number {
+    const conns = [...(this.live.get(boardId)?.keys() ?? [])];
+    for (const conn of conns) conn.close(CloseCode.BoardDeleted, 'board deleted');
+    return conns.length;
+  }
+
   private closeOlder(boardId: string, kind: LinkKind, currentVersion: number): number {
     const key = `${boardId}/${kind}`;
     this.minVersion.set(key, Math.max(currentVersion, this.minVersion.get(key) ?? 0));
@@ -147,7 +171,7 @@ export class BoardAuth {
   }
 
   private async sweepOnce(): Promise<number> {
-    let closed = 0;
+    let closed = await this.sweepTrash();
     for (const boardId of [...this.live.keys()]) {
       const oldest = this.oldestLinks(boardId);
       if (!oldest) continue;
@@ -168,6 +192,25 @@ export class BoardAuth {
         this.log.info({ boardId, kind, version: stored, closed: n }, 'share link rotation enforced from storage');
         closed += n;
       }
+    }
+    return closed;
+  }
+
+  /** One read of the trash per round (not one per board): closes connections to trashed boards. */
+  private async sweepTrash(): Promise<number> {
+    if (this.live.size === 0 || !hasVersionStore(this.storage)) return 0;
+    let trash;
+    try {
+      trash = await this.storage.listTrash();
+    } catch (err) {
+      this.log.warn({ err }, 'link sweep: reading the trash failed');
+      return 0;
+    }
+    let closed = 0;
+    for (const { boardId } of trash) {
+      if (!this.live.has(boardId)) continue;
+      this.log.info({ boardId }, 'board deletion enforced from storage');
+      closed += this.closeDeleted(boardId);
     }
     return closed;
   }

@@ -32,6 +32,7 @@ export const ERROR_KINDS = [
   'cluster_publish',
   'viewer_write',
   'http',
+  'version',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

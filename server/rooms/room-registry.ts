@@ -22,6 +22,21 @@ export interface RoomLifecycle {
   unloaded(room: Room): void;
 }
 
+/**
+ * Version history's hooks (server/history/version-capture.ts); absent when storage keeps no
+ * versions. They never reject: a failed capture is logged there, never thrown into the rooms.
+ */
+export interface RoomHistory {
+  /** The room exists (it gets its edit listener here). */
+  loaded(room: Room): void;
+  /** The room's last user released it (its last peer left): a version if anything changed. */
+  idle(room: Room): void;
+  /** Before the room's final compaction (unload, graceful shutdown): a version if anything changed. */
+  beforeUnload(room: Room): Promise<void>;
+  /** The room is gone. */
+  unloaded(room: Room): void;
+}
+
 interface Entry {
   room: Room;
   refs: number;
@@ -34,6 +49,7 @@ const SWEEP_MS = 3_000;
 export interface RegistryOptions extends RoomPolicy {
   roomIdleMs: number;
   lifecycle?: RoomLifecycle | null;
+  history?: RoomHistory | null;
 }
 
 export class RoomRegistry {
@@ -90,6 +106,7 @@ export class RoomRegistry {
     if (!entry || entry.room !== room) return; // already dropped (storage failure)
     entry.refs--;
     if (entry.refs > 0) return;
+    this.options.history?.idle(room);
     entry.idleTimer = setTimeout(() => void this.unload(room.boardId), this.options.roomIdleMs);
     entry.idleTimer.unref();
   }
@@ -112,6 +129,7 @@ export class RoomRegistry {
     }
     const room = new Room(boardId, stored, this.storage, this.options, this.log, (broken) => this.drop(broken), this.ticker);
     this.entries.set(boardId, { room, refs: 0, idleTimer: null });
+    this.options.history?.loaded(room);
     if (!this.sweepTimer) {
       this.sweepTimer = setInterval(this.sweep, SWEEP_MS);
       this.sweepTimer.unref();
@@ -145,6 +163,7 @@ export class RoomRegistry {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     this.entries.delete(room.boardId);
     this.options.lifecycle?.unloaded(room);
+    this.options.history?.unloaded(room);
     room.destroy();
   }
 
@@ -154,6 +173,7 @@ export class RoomRegistry {
     this.entries.delete(boardId);
     const done = (async () => {
       try {
+        await this.options.history?.beforeUnload(entry.room);
         await entry.room.compact();
         this.log.info({ boardId }, 'board unloaded');
       } catch (err) {
@@ -161,6 +181,7 @@ export class RoomRegistry {
         this.log.error({ err, boardId }, 'compaction on unload failed');
       } finally {
         this.options.lifecycle?.unloaded(entry.room);
+        this.options.history?.unloaded(entry.room);
         entry.room.destroy();
         this.unloading.delete(boardId);
       }
@@ -169,12 +190,13 @@ export class RoomRegistry {
     return done;
   }
 
-  /** Shutdown: waits for in-flight writes and compacts every loaded board. */
+  /** Shutdown: waits for in-flight writes, takes the boards' last versions and compacts every loaded board. */
   async flushAll(): Promise<void> {
     await Promise.allSettled([...this.loading.values()]);
     const results = await Promise.allSettled(
       [...this.entries.values()].map(async (entry) => {
         if (entry.idleTimer) clearTimeout(entry.idleTimer);
+        await this.options.history?.beforeUnload(entry.room);
         await entry.room.compact();
       }),
     );
@@ -188,6 +210,7 @@ export class RoomRegistry {
     for (const [boardId, entry] of this.entries) {
       if (entry.idleTimer) clearTimeout(entry.idleTimer);
       this.options.lifecycle?.unloaded(entry.room);
+      this.options.history?.unloaded(entry.room);
       entry.room.destroy();
       this.entries.delete(boardId);
     }

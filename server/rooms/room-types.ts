@@ -8,6 +8,18 @@ import type { Metrics } from '../metrics/metrics';
 /** Origin of updates that came from another server (never re-persisted, never re-published). */
 export const REMOTE_ORIGIN = { source: 'remote-server' } as const;
 
+/** Origin of changes the server makes itself (a restore): persisted like a client's, sent to every peer. */
+export const SERVER_ORIGIN = { source: 'server' } as const;
+
+/**
+ * Told of every change that lands in a room's doc (server/history decides from it when to take a
+ * version and who edited since the last one). Called once per applied update: keep it cheap.
+ */
+export interface EditListener {
+  /** `peer` is the local client that sent it; null for another server's commit or a server change. */
+  edited(peer: Peer | null): void;
+}
+
 /** What the scale-out hooks are handed: the Room itself (an interface here, so this file imports no Room). */
 export interface ReplicatedRoom {
   readonly boardId: string;
@@ -32,6 +44,8 @@ export interface Peer {
    * transport looking at raw bytes, which other encodings of the same message would get past).
    */
   readonly viewer: boolean;
+  /** Display name from the connection's token (version history lists who edited). */
+  readonly name: string;
   /**
    * `reply`: the frame answers the peer's own request (sync step 2), so its size is not counted
    * as the peer falling behind (a big board's step 2 alone can exceed the backlog bound).

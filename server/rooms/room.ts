@@ -22,6 +22,7 @@
  * `seqs.applied`, below which nothing is missing.
  */
 import * as Y from 'yjs';
+import type { Board } from '../../lib/board/board';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import { AwarenessGuard } from '../limits/awareness-guard';
 import type { Logger } from '../logger';
@@ -38,10 +39,11 @@ import type { Flushable, FlushTicker } from './flush-ticker';
 import { Presence } from './presence';
 import { BoardLog } from './board-log';
 import { Step2Cache } from './step2-cache';
-import { MalformedMessageError, REMOTE_ORIGIN, type Peer, type RoomPolicy } from './room-types';
+import { MalformedMessageError, REMOTE_ORIGIN, SERVER_ORIGIN, type EditListener, type Peer, type RoomPolicy } from './room-types';
+import { serverChangeUpdate } from './server-change';
 import { WriteQueue } from './write-queue';
 
-export { MalformedMessageError, REMOTE_ORIGIN, type CompactionPolicy, type Peer, type RoomPolicy, type RoomReplication } from './room-types';
+export { MalformedMessageError, REMOTE_ORIGIN, SERVER_ORIGIN, type CompactionPolicy, type EditListener, type Peer, type RoomPolicy, type RoomReplication } from './room-types';
 
 /** Consecutive updates with missing dependencies tolerated (each answered with a resync request). */
 const MAX_GAP_STRIKES = 3;
@@ -64,6 +66,8 @@ export class Room implements Flushable {
   private lastPresenceAt = -Infinity;
   private compacting: Promise<void> | null = null;
   private broken = false;
+  /** Version history's listener (server/history), set when the room is loaded; null without history. */
+  edits: EditListener | null = null;
 
   constructor(
     readonly boardId: string,
@@ -169,24 +173,14 @@ export class Room implements Flushable {
     const metrics = this.policy.metrics;
     // boards stored before this check existed may carry pending structs: don't blame this client
     const hadPending = this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
-    // Capture what the doc actually integrated: that (not the raw bytes) is persisted and relayed.
-    const integrated: Uint8Array[] = [];
-    const capture = (u: Uint8Array) => integrated.push(u);
-    this.doc.on('update', capture);
-    let applyError: unknown = null;
     const started = performance.now();
-    try {
-      Y.applyUpdate(this.doc, update, origin);
-    } catch (err) {
-      applyError = err; // validated beforehand, so unexpected; whatever got integrated is still persisted below
-    } finally {
-      this.doc.off('update', capture);
-    }
+    const { integrated, error: applyError } = this.integrate(update, origin);
     metrics?.applySeconds.observe((performance.now() - started) / 1000);
     const gap = !hadPending && this.dropPending();
     if (integrated.length > 0) {
       const written = this.writes.add(integrated, origin, receivedAt);
       this.ticker.schedule(this);
+      this.edits?.edited(origin);
       await written; // on disk and broadcast (committed), or abandoned (broken)
     }
     if (this.broken) return;
@@ -205,6 +199,44 @@ export class Room implements Flushable {
     this.peers.set(origin, strikes + 1);
     this.log.info({ boardId: this.boardId, conn: origin.id, strikes: strikes + 1 }, 'update with missing dependencies; asking for resync');
     origin.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+  }
+
+  /** Applies `update`: what the doc integrated (persisted and relayed, not the raw bytes) and what it threw (unexpected). */
+  private integrate(update: Uint8Array, origin: Peer | typeof SERVER_ORIGIN): { integrated: Uint8Array[]; error: unknown } {
+    const integrated: Uint8Array[] = [];
+    const capture = (u: Uint8Array) => integrated.push(u);
+    this.doc.on('update', capture);
+    let error: unknown = null;
+    try {
+      Y.applyUpdate(this.doc, update, origin);
+    } catch (err) {
+      error = err;
+    } finally {
+      this.doc.off('update', capture);
+    }
+    return { integrated, error };
+  }
+
+  /**
+   * A change the server makes (a restore): `fn` runs in ONE transaction (rooms/server-change.ts)
+   * and the update goes the way of a client's — size check, apply, the tick's one append — and
+   * only then to EVERY peer. Resolves once durable. Rejects, with nothing sent, if storage failed,
+   * or with MalformedMessageError 4413 (board untouched) if the board would outgrow its limit.
+   */
+  async applyServerChange(fn: (board: Board) => void): Promise<void> {
+    if (this.broken) throw new Error('board storage failed');
+    const update = serverChangeUpdate(this.doc, fn);
+    if (!update) return;
+    this.boardLog.checkSize(this.doc, update);
+    const { integrated, error } = this.integrate(update, SERVER_ORIGIN);
+    if (integrated.length > 0) {
+      const written = this.writes.add(integrated, null, performance.now()); // null: to every peer
+      this.ticker.schedule(this);
+      this.edits?.edited(null);
+      await written;
+    }
+    if (this.broken) throw new Error('board storage failed: the change was not saved');
+    if (error) throw error;
   }
 
   /** Discards structs/deletes Yjs parked for missing dependencies; true if there were any. */
@@ -275,6 +307,7 @@ export class Room implements Flushable {
       this.log.error({ err, boardId: this.boardId }, 'remote update failed to apply');
     }
     this.boardLog.appended(update.byteLength, true);
+    this.edits?.edited(null);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers.keys()) peer.send(frame);
     this.maybeCompact();

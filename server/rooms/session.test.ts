@@ -32,6 +32,7 @@ class GatedStorage {
 class RecordingPeer implements Peer {
   readonly id = 'p1';
   readonly viewer = false;
+  readonly name = 'p1';
   closed = false;
   readonly sent: { type: number; sub: number; reply: boolean }[] = [];
   send(frame: Uint8Array, reply = false): void {

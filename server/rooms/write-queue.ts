@@ -8,7 +8,8 @@ import type { Peer } from './room-types';
 /** Updates applied since the last tick, waiting to be written together. */
 export interface Batch {
   updates: Uint8Array[];
-  origins: Peer[];
+  /** null: a server change, sent to every peer (no one already has it). */
+  origins: (Peer | null)[];
   receivedAt: number[];
   done: Promise<void>;
   resolve: () => void;
@@ -26,7 +27,7 @@ export class WriteQueue {
   private idleWaiters: (() => void)[] = [];
 
   /** Adds to the open batch; resolves once that batch is written (or abandoned). */
-  add(updates: Uint8Array[], origin: Peer, receivedAt: number): Promise<void> {
+  add(updates: Uint8Array[], origin: Peer | null, receivedAt: number): Promise<void> {
     const batch = (this.open ??= newBatch());
     for (const u of updates) {
       batch.updates.push(u);

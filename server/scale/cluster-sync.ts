@@ -44,6 +44,8 @@ const DEAD_AFTER_MS = 6_500;
 
 /** Link rotations from other servers land here (closes connections opened with older links). */
 export type LinkRevoker = (boardId: string, kind: 'edit' | 'view', version: number) => void;
+/** Boards another server moved to the trash land here (closes their connections). */
+export type BoardCloser = (boardId: string) => void;
 
 interface BoardState {
   room: Room | null;
@@ -61,6 +63,7 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
   private pollTimer: NodeJS.Timeout | null = null;
   private polling = false;
   private revoke: LinkRevoker = () => {};
+  private closeDeleted: BoardCloser = () => {};
   private heartbeatTimer: NodeJS.Timeout | null = null;
   /** Other servers -> when we last heard anything from them (our clock). */
   private readonly lastSeen = new Map<string, number>();
@@ -75,9 +78,10 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
   ) {}
 
   /** Wires the bus (null = no Redis: storage polls alone relay between servers) and starts polling. */
-  start(bus: RedisBus | null, revoke: LinkRevoker): void {
+  start(bus: RedisBus | null, revoke: LinkRevoker, closeDeleted: BoardCloser = () => {}): void {
     this.bus = bus;
     this.revoke = revoke;
+    this.closeDeleted = closeDeleted;
     this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs);
     this.pollTimer.unref();
     if (bus) {
@@ -171,6 +175,11 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
     this.publish(boardId, { kind: 'link-rotated', link, version });
   }
 
+  /** A board was moved to the trash here: servers holding it close its connections too. */
+  boardDeleted(boardId: string): void {
+    this.publish(boardId, { kind: 'board-deleted' });
+  }
+
   private publish(boardId: string, body: DistributiveOmit<Envelope, 'serverId' | 'sentAt'>): void {
     if (!this.bus) return;
     const env = { ...body, serverId: this.options.serverId, sentAt: Date.now() } as Envelope;
@@ -218,6 +227,9 @@ export class ClusterSync implements RoomReplication, RoomLifecycle {
       }
       case 'link-rotated':
         this.revoke(boardId, env.link, env.version);
+        return;
+      case 'board-deleted':
+        this.closeDeleted(boardId);
         return;
     }
   }

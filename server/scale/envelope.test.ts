@@ -9,6 +9,7 @@ describe('cluster envelope', () => {
     { kind: 'link-rotated', serverId: 's1', sentAt: 3, link: 'view', version: 7 },
     { kind: 'heartbeat', serverId: 's2', sentAt: 4 },
     { kind: 'leaving', serverId: 's2', sentAt: 5 },
+    { kind: 'board-deleted', serverId: 's2', sentAt: 6 },
   ];
 
   it('round-trips every kind', () => {

@@ -6,6 +6,7 @@
  * - presence-query: empty (a server just loaded the board: everyone answers with its presence)
  * - link-rotated: `varString kind • varUint version` (close connections opened with older links)
  * - heartbeat, leaving: empty, on the servers' channel (liveness; see cluster-sync.ts)
+ * - board-deleted: empty (the board went to the trash: close its connections with 4410)
  * Decoding is defensive even though only our servers publish: a bad message is dropped, not applied.
  */
 import * as decoding from 'lib0/decoding';
@@ -13,7 +14,8 @@ import * as encoding from 'lib0/encoding';
 import type { LinkKind } from '../persistence/storage';
 
 const VERSION = 1;
-const KINDS = ['updates', 'presence', 'presence-query', 'link-rotated', 'heartbeat', 'leaving'] as const;
+// new kinds go at the end: a kind's number is its index
+const KINDS = ['updates', 'presence', 'presence-query', 'link-rotated', 'heartbeat', 'leaving', 'board-deleted'] as const;
 
 interface Head {
   serverId: string;
@@ -28,6 +30,7 @@ export type Envelope = Head &
     | { kind: 'presence-query' }
     | { kind: 'heartbeat' }
     | { kind: 'leaving' }
+    | { kind: 'board-deleted' }
     | { kind: 'link-rotated'; link: LinkKind; version: number }
   );
 
@@ -49,6 +52,7 @@ export function encodeEnvelope(env: Envelope): Uint8Array {
     case 'presence-query':
     case 'heartbeat':
     case 'leaving':
+    case 'board-deleted':
       break;
     case 'link-rotated':
       encoding.writeVarString(e, env.link);
@@ -83,6 +87,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope | null {
       case 'presence-query':
       case 'heartbeat':
       case 'leaving':
+      case 'board-deleted':
         env = { ...head, kind };
         break;
       case 'link-rotated': {

@@ -15,6 +15,8 @@ export class FallbackPeer implements Peer {
   private lastSentAt = Date.now();
   /** Set once the token is checked (rooms/room.ts drops a viewer's document writes). */
   viewer = false;
+  /** Display name from the token, set with `viewer`. */
+  name = '';
 
   constructor(
     readonly id: string,

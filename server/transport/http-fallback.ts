@@ -148,6 +148,7 @@ export function createHttpFallback(
       if (!accepting) return peer.close(CloseCode.ServiceRestart, 'server restarting');
       const { grant } = result;
       peer.viewer = grant.role === 'viewer';
+      peer.name = grant.name;
       if (auth) untrack = auth.track(grant, peer);
       if (peer.closed) return; // track() closes a connection whose link was rotated meanwhile
       conn = {

@@ -75,6 +75,8 @@ export class Connection extends WebSocketPeer implements Peer, RateState {
   session: Session | null = null;
   /** Set once admitted: the address the admission caps counted (undone on close). */
   admittedIp: string | null = null;
+  /** Display name from the token (the grant's string, shared: no copy per connection). */
+  name = '';
 
   constructor(
     private readonly num: number,

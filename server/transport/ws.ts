@@ -252,6 +252,7 @@ export function attachWsTransport(
     const { grant } = authResult;
     conn.admittedIp = ip;
     conn.viewer = grant.role === 'viewer';
+    conn.name = grant.name;
     connections.add(conn);
     // enter() closes the connection itself if its link was rotated while it was authorized
     if (auth) auth.enter(grant, conn);
