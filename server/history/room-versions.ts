@@ -87,8 +87,8 @@ export class RoomVersions implements EditListener {
     if (trimmed && this.editors.size < MAX_EDITORS) this.editors.add(trimmed);
   }
 
-  private arm(): void {
-    const due = Math.min(this.lastEditAt + this.deps.settleMs, this.lastVersionAt + this.deps.intervalMs);
+  /** Arms the timer for the next deadline (or `due`, a performance.now() time). */
+  private arm(due = Math.min(this.lastEditAt + this.deps.settleMs, this.lastVersionAt + this.deps.intervalMs)): void {
     this.timer = setTimeout(this.fire, Math.max(0, due - performance.now()));
     this.timer.unref();
   }
@@ -114,7 +114,8 @@ export class RoomVersions implements EditListener {
       (err: unknown) => {
         this.deps.metrics?.error('version');
         this.deps.log.error({ err, boardId: this.room.boardId, reason }, 'automatic version failed');
-        if (this.timer === null && !this.closed && reason !== 'unload') this.arm();
+        // try again one pause later (its deadline has passed: arming for it would retry at once, forever)
+        if (this.timer === null && !this.closed) this.arm(performance.now() + this.deps.settleMs);
       },
     );
   }
