@@ -1,0 +1,92 @@
+/**
+ * Automatic versions in a cluster: two servers on one PostgreSQL database and one Redis with the
+ * same board open (real y-websocket clients on each), edits settling on both — exactly one
+ * automatic version per settle, holding everything both servers' clients drew, however the two
+ * servers' timers fall. The versions are in ONE VersionStore shared by both servers (the in-memory
+ * double, both servers in this process), so this checks the dedupe rule the store implements.
+ */
+import { afterEach, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createLogger } from '../logger';
+import { PostgresStorage } from '../persistence/postgres';
+import { startServer, type RunningServer } from '../start-server';
+import { connectClient, makeTempDir, testConfig, testToken, waitFor, type TestClient } from '../testing/helpers';
+import { drawShapes, SECRET, shapesOf, shapesOfState } from '../testing/history';
+import { MemoryVersionStore, withVersionStore } from '../testing/memory-version-store';
+import { createTestDatabase, describeWithServices, missingServices, startOwnRedis } from './cluster-harness';
+
+/** This file's redis-server ports (see startOwnRedis; the files that kill theirs use 6390-6396). */
+const OWN_REDIS_PORTS = { first: 6397, last: 6399 };
+const SETTLE_MS = 500;
+
+const missing = await missingServices(['postgres', 'redis-server']);
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const json = (doc: Y.Doc) => JSON.stringify(Object.entries(shapesOf(doc)).sort(([a], [b]) => a.localeCompare(b)));
+
+describeWithServices('history in a cluster (shared VersionStore double)', missing, () => {
+  it('two servers, one board, edits settling: exactly one automatic version per settle', { timeout: 90_000 }, async () => {
+    const db = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    const redis = await startOwnRedis(OWN_REDIS_PORTS);
+    cleanups.push(() => redis.stop());
+    const versions = new MemoryVersionStore();
+    const servers: RunningServer[] = [];
+    for (const id of ['h1', 'h2']) {
+      const tmp = makeTempDir();
+      cleanups.push(tmp.remove);
+      const storage = withVersionStore(await PostgresStorage.open(db.url), versions);
+      const config = testConfig(tmp.dir, { drainMs: 0, serverId: id, redisUrl: redis.url, clusterPollMs: 300, historySettleMs: SETTLE_MS, historyIntervalMs: 60_000 });
+      const server = await startServer(config, { logger: createLogger('silent'), storage, authSecret: SECRET });
+      cleanups.push(() => server.close());
+      servers.push(server);
+    }
+    const join = (server: RunningServer, name: string): TestClient => {
+      const c = connectClient(server.url, 'shared', new Y.Doc(), { token: testToken('shared', { name }) });
+      cleanups.push(() => c.destroy());
+      return c;
+    };
+    const ann = join(servers[0], 'Ann');
+    const ben = join(servers[1], 'Ben');
+    await waitFor(() => ann.provider.synced && ben.provider.synced, { what: 'synced' });
+
+    const autos = async () => (await versions.listVersions('shared')).filter((v) => v.kind === 'auto').reverse();
+    const settle = async (round: number, draw: () => void) => {
+      draw();
+      await waitFor(() => json(ann.doc) === json(ben.doc), { what: `round ${round} converged` });
+      await waitFor(async () => (await autos()).length >= round, { timeout: 10_000, what: `version of round ${round}` });
+      // both servers' timers have fired well before this
+      await sleep(SETTLE_MS * 3);
+      const taken = await autos();
+      expect(taken, `round ${round}`).toHaveLength(round);
+      expect(shapesOfState((await versions.loadVersionState('shared', taken[round - 1].id))!)).toEqual(shapesOf(ann.doc));
+      return taken[round - 1];
+    };
+
+    // both draw, on both servers
+    const v1 = await settle(1, () => {
+      drawShapes(ann.doc, 3, 'ann');
+      drawShapes(ben.doc, 2, 'ben', 100);
+    });
+    expect(v1).toMatchObject({ added: 5, shapeCount: 5 });
+
+    // only one server's client draws: the other server still sees the change (relayed) and must not add a second version
+    const v2 = await settle(2, () => drawShapes(ben.doc, 4, 'ben', 1000));
+    expect(v2).toMatchObject({ added: 4, shapeCount: 9 });
+
+    // a burst on both, several rounds apart
+    for (let i = 0; i < 5; i++) {
+      drawShapes(ann.doc, 1, 'ann', 2000 + i * 10);
+      drawShapes(ben.doc, 1, 'ben', 3000 + i * 10);
+      await sleep(50);
+    }
+    const v3 = await settle(3, () => {});
+    expect(v3).toMatchObject({ added: 10, shapeCount: 19 });
+    // every round, both servers tried; the store let exactly one through
+    expect(versions.calls.filter((c) => c.boardId === 'shared').map((c) => c.skipped)).toEqual([false, true, false, true, false, true]);
+  });
+});
