@@ -44,19 +44,3 @@ export const createVersionSchema = z
     kind: z.enum(['named', 'pre-restore']).default('named'),
   })
   .strict();
-
-/** Answer of a restore or a reset: the restored version, the one saved just before, and what changed. */
-export const restoreOutcomeSchema = z.object({
-  restored: versionMetaSchema,
-  preRestore: versionMetaSchema,
-  added: z.number().int().min(0),
-  changed: z.number().int().min(0),
-  removed: z.number().int().min(0),
-});
-export type RestoreOutcome = z.infer<typeof restoreOutcomeSchema>;
-
-/** Boards in the trash, newest deletion first (ms since epoch). */
-export const trashListSchema = z.object({
-  boards: z.array(z.object({ boardId: z.string(), deletedAt: z.number().int() })),
-});
-export type TrashList = z.infer<typeof trashListSchema>;

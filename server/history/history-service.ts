@@ -15,7 +15,7 @@
  */
 import type { Board } from '../../lib/board/board';
 import { boardFromState, restoreBoard, type RestoreResult } from '../../lib/board/ops-restore';
-import { MAX_VERSION_NAME, type RestoreOutcome } from '../../lib/history/versions';
+import { MAX_VERSION_NAME } from '../../lib/history/versions';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import type { BoardAuth } from '../auth/board-auth';
 import type { Logger } from '../logger';
@@ -36,6 +36,14 @@ export class HistoryError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A restore's answer (the app's client reads it with lib/auth/sync-history.ts restoreResultSchema). */
+export interface RestoreOutcome extends RestoreResult {
+  /** The version that was restored. */
+  restored: VersionMeta;
+  /** The board as it was just before. */
+  preRestore: VersionMeta;
 }
 
 export interface HistoryDeps {
