@@ -53,7 +53,7 @@ function prng(seed: number): () => number {
   };
 }
 
-function seedShapes(board: Board, count: number, random: () => number): ShapeId[] {
+function seedShapes(board: Board, count: number): ShapeId[] {
   const ids: ShapeId[] = [];
   for (let start = 0; start < count; start += 500) {
     board.doc.transact(() => {
@@ -63,7 +63,6 @@ function seedShapes(board: Board, count: number, random: () => number): ShapeId[
       }
     });
   }
-  void random;
   return ids;
 }
 
@@ -101,7 +100,7 @@ async function live(): Promise<void> {
     await waitFor(() => writer.provider.synced && reader.provider.synced, { what: 'clients synced' });
     const board = openBoard(writer.doc);
     let t = performance.now();
-    const ids = seedShapes(board, SHAPES, random);
+    const ids = seedShapes(board, SHAPES);
     await waitFor(() => sameState(writer.doc, reader.doc), { timeout: 120_000, what: 'seed relayed' });
     const fullBytes = Y.encodeStateAsUpdate(writer.doc).byteLength;
     console.log(`board: ${SHAPES} shapes, full state ${kib(fullBytes)}, seeded in ${(performance.now() - t).toFixed(0)} ms`);
@@ -186,7 +185,6 @@ async function week(): Promise<void> {
     const start = Date.UTC(2026, 10, 2, 8); // a Monday, 08:00 UTC
     let versions = 0;
     let seq = 0;
-    let peak = 0;
     for (let day = 0; day < 5; day++) {
       for (let minute = 0; minute < 8 * 60; minute += 5) {
         // the team adds ~40 shapes an hour and reworks ~15 shapes per five minutes
@@ -205,7 +203,6 @@ async function week(): Promise<void> {
         });
         versions++;
       }
-      peak = Math.max(peak, await storage.versionBytes(BOARD));
     }
     const end = start + 4 * DAY + 8 * HOUR;
     const fullBytes = Y.encodeStateAsUpdate(board.doc).byteLength;
@@ -217,7 +214,6 @@ async function week(): Promise<void> {
     const deleted = await storage.pruneVersions(DEFAULT_RETENTION, end + 7 * DAY);
     const left = (await storage.listVersions(BOARD, { limit: 10_000 })).length;
     console.log(`  a week later, with the default retention: ${deleted} pruned, ${left} left, ${mib(await storage.versionBytes(BOARD))} stored`);
-    void peak;
   } finally {
     await storage.close();
     tmp.remove();
