@@ -4,14 +4,18 @@
  * automatic version per settle, holding everything both servers' clients drew, however the two
  * servers' timers fall. The versions are in ONE VersionStore shared by both servers (the in-memory
  * double, both servers in this process), so this checks the dedupe rule the store implements.
+ * Also: a board deleted on one server is closed (4410) on the other by the Redis message, long
+ * before the link sweep would.
  */
 import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { CloseCode } from '../../lib/protocol/close-codes';
+import type { Config } from '../config';
 import { createLogger } from '../logger';
 import { PostgresStorage } from '../persistence/postgres';
 import { startServer, type RunningServer } from '../start-server';
 import { connectClient, makeTempDir, testConfig, testToken, waitFor, type TestClient } from '../testing/helpers';
-import { drawShapes, SECRET, shapesOf, shapesOfState } from '../testing/history';
+import { callApi, drawShapes, httpBase, SECRET, shapesOf, shapesOfState } from '../testing/history';
 import { MemoryVersionStore, withVersionStore } from '../testing/memory-version-store';
 import { createTestDatabase, describeWithServices, missingServices, startOwnRedis } from './cluster-harness';
 
@@ -29,7 +33,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const json = (doc: Y.Doc) => JSON.stringify(Object.entries(shapesOf(doc)).sort(([a], [b]) => a.localeCompare(b)));
 
 describeWithServices('history in a cluster (shared VersionStore double)', missing, () => {
-  it('two servers, one board, edits settling: exactly one automatic version per settle', { timeout: 90_000 }, async () => {
+  /** A fresh database, a private Redis and two servers (this process) sharing one VersionStore double. */
+  async function twoServers(overrides: Partial<Config> = {}): Promise<{ servers: RunningServer[]; versions: MemoryVersionStore }> {
     const db = await createTestDatabase();
     cleanups.push(() => db.drop());
     const redis = await startOwnRedis(OWN_REDIS_PORTS);
@@ -40,11 +45,24 @@ describeWithServices('history in a cluster (shared VersionStore double)', missin
       const tmp = makeTempDir();
       cleanups.push(tmp.remove);
       const storage = withVersionStore(await PostgresStorage.open(db.url), versions);
-      const config = testConfig(tmp.dir, { drainMs: 0, serverId: id, redisUrl: redis.url, clusterPollMs: 300, historySettleMs: SETTLE_MS, historyIntervalMs: 60_000 });
+      const config = testConfig(tmp.dir, {
+        drainMs: 0,
+        serverId: id,
+        redisUrl: redis.url,
+        clusterPollMs: 300,
+        historySettleMs: SETTLE_MS,
+        historyIntervalMs: 60_000,
+        ...overrides,
+      });
       const server = await startServer(config, { logger: createLogger('silent'), storage, authSecret: SECRET });
       cleanups.push(() => server.close());
       servers.push(server);
     }
+    return { servers, versions };
+  }
+
+  it('two servers, one board, edits settling: exactly one automatic version per settle', { timeout: 90_000 }, async () => {
+    const { servers, versions } = await twoServers();
     const join = (server: RunningServer, name: string): TestClient => {
       const c = connectClient(server.url, 'shared', new Y.Doc(), { token: testToken('shared', { name }) });
       cleanups.push(() => c.destroy());
@@ -88,5 +106,20 @@ describeWithServices('history in a cluster (shared VersionStore double)', missin
     expect(v3).toMatchObject({ added: 10, shapeCount: 19 });
     // every round, both servers tried; the store let exactly one through
     expect(versions.calls.filter((c) => c.boardId === 'shared').map((c) => c.skipped)).toEqual([false, true, false, true, false, true]);
+  });
+
+  it('deleting a board on one server closes its connections on the other at once (Redis), not at the next sweep', { timeout: 60_000 }, async () => {
+    const { servers } = await twoServers({ linkSweepMs: 60_000 });
+    const closes: number[] = [];
+    const far = connectClient(servers[1].url, 'doomed', new Y.Doc(), { token: testToken('doomed') });
+    cleanups.push(() => far.destroy());
+    far.provider.on('connection-close', (event: CloseEvent | null) => event && closes.push(event.code));
+    await waitFor(() => far.provider.synced, { what: 'synced on the other server' });
+    const res = await callApi(httpBase(servers[0]), 'DELETE', '/boards/doomed');
+    expect(res.status).toBe(200);
+    const deletedAt = Date.now();
+    await waitFor(() => closes.length > 0, { timeout: 5_000, what: '4410 on the other server' });
+    expect(Date.now() - deletedAt).toBeLessThan(2_000);
+    expect(closes).toEqual([CloseCode.BoardDeleted]);
   });
 });
