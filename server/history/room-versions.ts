@@ -63,6 +63,8 @@ export class RoomVersions implements EditListener {
   private timer: NodeJS.Timeout | null = null;
   /** Captures run one at a time. */
   private running: Promise<unknown> = Promise.resolve();
+  /** Captures asked for and not finished: the timer stands down meanwhile (a second version right after the first is no use). */
+  private busy = 0;
   private closed = false;
 
   constructor(
@@ -95,7 +97,8 @@ export class RoomVersions implements EditListener {
 
   private readonly fire = (): void => {
     this.timer = null;
-    if (this.closed) return;
+    // a capture in progress re-arms the timer when it ends, if edits came in meanwhile
+    if (this.closed || this.busy > 0) return;
     // timers may fire a little early: what is due within a millisecond is due
     const now = performance.now() + 1;
     if (now - this.lastEditAt >= this.deps.settleMs) void this.auto('settle');
@@ -105,17 +108,15 @@ export class RoomVersions implements EditListener {
 
   /** An automatic version if anything changed; failures are logged and counted, never thrown. */
   auto(reason: 'settle' | 'interval' | 'idle' | 'unload'): Promise<void> {
-    const startedAt = performance.now();
     return this.capture('auto', reason).then(
-      () => {
-        // edits that came in while this ran: their version is still due
-        if (this.lastEditAt > startedAt && this.timer === null && !this.closed) this.arm();
-      },
+      () => undefined,
       (err: unknown) => {
         this.deps.metrics?.error('version');
         this.deps.log.error({ err, boardId: this.room.boardId, reason }, 'automatic version failed');
         // try again one pause later (its deadline has passed: arming for it would retry at once, forever)
-        if (this.timer === null && !this.closed) this.arm(performance.now() + this.deps.settleMs);
+        if (this.closed) return;
+        if (this.timer) clearTimeout(this.timer);
+        this.arm(performance.now() + this.deps.settleMs);
       },
     );
   }
@@ -126,8 +127,16 @@ export class RoomVersions implements EditListener {
    * Named and pre-restore ones are always stored.
    */
   capture(kind: VersionKind, reason: CaptureReason, name: string | null = null): Promise<VersionMeta | null> {
+    const askedAt = performance.now();
+    this.busy++;
     const run = this.running.then(() => this.captureNow(kind, reason, name));
-    this.running = run.catch(() => undefined);
+    this.running = run
+      .catch(() => undefined)
+      .then(() => {
+        this.busy--;
+        // edits that came in while it ran (their timer stood down): their version is still due
+        if (this.busy === 0 && this.lastEditAt > askedAt && this.timer === null && !this.closed) this.arm();
+      });
     return run;
   }
 
