@@ -99,7 +99,11 @@ export class SqliteStorage extends SqliteVersionStore implements Storage {
   private readonly stmt;
   private readonly appendTx;
   private readonly appendBatchTx;
-  /** Last seq per board: only this process writes the file, so MAX() is asked once per board. */
+  /**
+   * Last seq per board: only this process appends to the file, so MAX() is asked once per board.
+   * Another process (`npm run boards -- purge-trash`) may only delete a board's rows, which leaves
+   * the cached seq above the stored ones: the board's next seqs stay unique, just not from 1.
+   */
   private readonly seqs = new Map<string, number>();
   private readonly compactTx;
   private readonly createLinksTx;
