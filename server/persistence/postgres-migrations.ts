@@ -9,10 +9,13 @@
  *   seqs become visible in order (the next writer waits for the previous commit).
  * - updates(board_id, seq, data): the log; snapshots(board_id, seq_upto, state) replace seq <= seq_upto.
  * - board_links(board_id, kind, key, version): share links, as in SQLite.
+ * - versions(board_id, id, …, base_id, state_vector, data): version history (postgres-versions.ts);
+ *   board_meta(board_id, last_version_id, checkpoint_version_id, deleted_at): the version counter,
+ *   whose row is also the per-board lock of version writes, the checkpoint and the trash mark.
  */
 import type { PoolClient } from 'pg';
 
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
 
 /** Any constant shared by all Commonboard servers: the key of the migration advisory lock. */
 const MIGRATION_LOCK_KEY = 0x636f6d6d; // "comm"
@@ -46,6 +49,37 @@ const MIGRATIONS: Record<number, string> = {
       ts TIMESTAMPTZ NOT NULL DEFAULT now(),
       PRIMARY KEY (board_id, kind)
     );
+  `,
+  // the (board_id, id) key lists a board's versions newest first (a backward index scan); data is
+  // compressed already, so STORAGE EXTERNAL keeps TOAST from trying to compress it again
+  2: `
+    CREATE TABLE versions (
+      board_id TEXT NOT NULL,
+      id BIGINT NOT NULL,
+      created_at BIGINT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('auto', 'named', 'pre-restore')),
+      name TEXT,
+      editors TEXT NOT NULL,
+      added INTEGER NOT NULL,
+      changed INTEGER NOT NULL,
+      removed INTEGER NOT NULL,
+      shape_count INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      seq BIGINT NOT NULL,
+      base_id BIGINT,
+      state_vector BYTEA NOT NULL,
+      delete_set BYTEA,
+      data BYTEA NOT NULL,
+      PRIMARY KEY (board_id, id)
+    );
+    ALTER TABLE versions ALTER COLUMN data SET STORAGE EXTERNAL;
+    CREATE TABLE board_meta (
+      board_id TEXT PRIMARY KEY,
+      last_version_id BIGINT NOT NULL DEFAULT 0,
+      checkpoint_version_id BIGINT,
+      deleted_at BIGINT
+    );
+    CREATE INDEX board_meta_trash ON board_meta (deleted_at) WHERE deleted_at IS NOT NULL;
   `,
 };
 

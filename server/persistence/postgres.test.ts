@@ -1,11 +1,14 @@
 /**
  * Postgres storage: the shared storage contract, plus what only a shared database needs: two
- * servers appending to one board get disjoint, hole-free seqs; catch-up reads; one compactor.
+ * servers appending to one board get disjoint, hole-free seqs; catch-up reads; one compactor;
+ * servers racing to take the same automatic version store it once, and concurrent version writers
+ * of one board never break its chain.
  */
 import { afterEach, expect, it } from 'vitest';
 import pg from 'pg';
 import * as Y from 'yjs';
 import { createTestDatabase, describeWithServices, missingServices } from '../integration/cluster-harness';
+import { EvolvingBoard, viewOf, viewOfState } from '../testing/versioned-board';
 import { PostgresStorage } from './postgres';
 import { describeStorageContract } from './storage-contract';
 
@@ -101,6 +104,38 @@ describeWithServices('postgres storage shared by several servers', missing, () =
     expect((await a.load('one')).snapshotSeq).toBe(3);
   });
 
+  it('stores an automatic version once when two servers race 20 captures of the same seq', async () => {
+    const [a, b] = await two();
+    const board = new EvolvingBoard(11).seed(200);
+    board.step();
+    await a.addVersion('race', board.version({ createdAt: Date.now() - 3_600_000 })); // an older one to diff against
+    board.step();
+    const version = board.version();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).addVersion('race', { ...version, createdAt: Date.now() }, { dedupeWithinMs: 60_000 })),
+    );
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    const list = await b.listVersions('race');
+    expect(list).toHaveLength(2);
+    expect(viewOfState((await a.loadVersionState('race', list[0].id))!)).toEqual(viewOf(board.board));
+  });
+
+  it('gives concurrent named versions of one board distinct ids and an intact chain', async () => {
+    const [a, b] = await two();
+    const board = new EvolvingBoard(12).seed(200);
+    const views = new Map<string, ReturnType<typeof viewOf>>();
+    const pending = [];
+    for (let i = 0; i < 12; i++) {
+      board.step();
+      const name = `v${i}`;
+      views.set(name, viewOf(board.board));
+      pending.push((i % 2 ? a : b).addVersion('named', board.version({ kind: 'named', name })));
+    }
+    const metas = (await Promise.all(pending)).map((m) => m!);
+    expect(new Set(metas.map((m) => m.id)).size).toBe(12);
+    for (const m of metas) expect(viewOfState((await b.loadVersionState('named', m.id))!)).toEqual(views.get(m.name!));
+  });
+
   it('runs migrations once when servers start together', async () => {
     const db = await createTestDatabase();
     cleanups.push(() => db.drop());
@@ -108,8 +143,8 @@ describeWithServices('postgres storage shared by several servers', missing, () =
     for (const s of opened) cleanups.push(() => s.close());
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const { rows } = await c.query<{ version: number }>('SELECT version FROM commonboard_schema');
+    const { rows } = await c.query<{ version: number }>('SELECT version FROM commonboard_schema ORDER BY version');
     await c.end();
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 });

@@ -20,6 +20,7 @@ import pg from 'pg';
 import type { SeqUpdate, SharedStorage, Since } from './shared-storage';
 import { toLinks, type LinkRow } from './link-rows';
 import { migrate } from './postgres-migrations';
+import { PostgresVersionStore } from './postgres-versions';
 import type { BoardLinks, LinkKind, StoredBoard } from './storage';
 
 /** Older snapshots are kept for recovery from a state that later fails to load (yjs #417). */
@@ -61,8 +62,14 @@ export interface PostgresOptions {
   max?: number;
 }
 
-export class PostgresStorage implements SharedStorage {
-  private constructor(private readonly pool: pg.Pool) {}
+/**
+ * Boards (this class) and their versions (the PostgresVersionStore it extends: one pool, so the
+ * `storage` object is also the VersionStore that hasVersionStore looks for).
+ */
+export class PostgresStorage extends PostgresVersionStore implements SharedStorage {
+  private constructor(pool: pg.Pool) {
+    super(pool);
+  }
 
   /** Connects and runs migrations; throws if the database is unreachable. */
   static async open(connectionString: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
@@ -82,25 +89,6 @@ export class PostgresStorage implements SharedStorage {
     }
     return new PostgresStorage(pool);
   }
-
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query(begin);
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
-
-  /** Snapshot + tail + counter must come from one moment: a compaction may commit in between. */
-  private readonly consistentRead = <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> =>
-    this.tx(fn, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 
   async load(boardId: string): Promise<StoredBoard> {
     return this.consistentRead(async (c) => {

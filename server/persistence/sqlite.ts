@@ -10,9 +10,10 @@
 import Database from 'better-sqlite3';
 import { toLinks, type LinkRow } from './link-rows';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
+import { SQLITE_VERSIONS_SCHEMA, SqliteVersionStore } from './sqlite-versions';
 import type { BoardLinks, LinkKind, Storage, StoredBoard } from './storage';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 /** Older snapshots are kept for recovery from a state that later fails to load (yjs #417). */
 const SNAPSHOTS_KEPT = 3;
 /** SQLite's own default: used again if the checkpoint worker fails. */
@@ -56,6 +57,8 @@ const MIGRATIONS: Record<number, string> = {
       PRIMARY KEY (board_id, kind)
     ) WITHOUT ROWID;
   `,
+  // version history and the board trash (sqlite-versions.ts)
+  3: SQLITE_VERSIONS_SCHEMA,
 };
 
 function migrate(db: Database.Database): void {
@@ -76,12 +79,31 @@ interface SnapshotRow {
   state: Buffer;
 }
 
-export class SqliteStorage implements Storage {
-  private readonly db: Database.Database;
+/** Opens the file with the pragmas every connection of ours uses, migrated to SCHEMA_VERSION. */
+function openDatabase(file: string, options: SqliteOptions): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('busy_timeout = 5000');
+  // a write burst must not leave a WAL of its peak size on disk for good
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
+  migrate(db);
+  return db;
+}
+
+/**
+ * Boards (this class) and their versions (the SqliteVersionStore it extends: one connection, so
+ * the `storage` object is also the VersionStore that hasVersionStore looks for).
+ */
+export class SqliteStorage extends SqliteVersionStore implements Storage {
   private readonly stmt;
   private readonly appendTx;
   private readonly appendBatchTx;
-  /** Last seq per board: only this process writes the file, so MAX() is asked once per board. */
+  /**
+   * Last seq per board: only this process appends to the file, so MAX() is asked once per board.
+   * Another process (`npm run boards -- purge-trash`) may only delete a board's rows, which leaves
+   * the cached seq above the stored ones: the board's next seqs stay unique, just not from 1.
+   */
   private readonly seqs = new Map<string, number>();
   private readonly compactTx;
   private readonly createLinksTx;
@@ -90,13 +112,7 @@ export class SqliteStorage implements Storage {
   private readonly checkpointer: Checkpointer | null = null;
 
   constructor(file: string, options: SqliteOptions = {}) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    this.db.pragma('busy_timeout = 5000');
-    // a write burst must not leave a WAL of its peak size on disk for good
-    this.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
-    migrate(this.db);
+    super(openDatabase(file, options));
     if (options.checkpointEveryMs) {
       this.db.pragma('wal_autocheckpoint = 0');
       this.checkpointer = startCheckpointer(file, options.checkpointEveryMs, (message) => {
@@ -173,6 +189,10 @@ export class SqliteStorage implements Storage {
       this.stmt.deleteUpdatesUpto.run(boardId, uptoSeq);
       this.stmt.pruneSnapshots.run(boardId, boardId, SNAPSHOTS_KEPT);
     });
+  }
+
+  protected override forgetBoards(boardIds: readonly string[]): void {
+    for (const id of boardIds) this.seqs.delete(id);
   }
 
   private lastSeq(boardId: string): number {
