@@ -1,10 +1,12 @@
 /**
- * Automatic versions on a real server with real y-websocket clients (versions in the in-memory
- * VersionStore double, boards in SQLite): when they are taken (settle, interval, last leave,
- * shutdown; never without a change), what they record (editors from the tokens, added / changed /
- * removed against the previous version, also after a restart and when that version is corrupt),
- * and that a failing capture is counted and changes nothing for the clients.
+ * Automatic versions on a real server with real y-websocket clients (boards in SQLite, versions in
+ * SQLite's own store and in the in-memory double; stores that are slow or fail on purpose are
+ * doubles): when they are taken (settle, interval, last leave, shutdown; never without a change),
+ * what they record (editors from the tokens, added / changed / removed against the previous
+ * version, also after a restart and when that version is corrupt), and that a failing capture is
+ * counted and changes nothing for the clients.
  */
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { openBoard } from '../../lib/board/board';
@@ -13,7 +15,20 @@ import type { ShapeId } from '../../lib/board/schema';
 import type { NewVersion, AddVersionOptions, VersionMeta } from '../persistence/versions';
 import type { RunningServer } from '../start-server';
 import { connectClient, makeTempDir, testToken, waitFor, type TestClient } from '../testing/helpers';
-import { callApi, drawShapes, httpBase, shapesOf, shapesOfState, startHistoryServer } from '../testing/history';
+import { DB_FILE } from '../persistence/data-dir';
+import { SqliteStorage } from '../persistence/sqlite';
+import type { VersionStore } from '../persistence/versions';
+import {
+  callApi,
+  drawShapes,
+  httpBase,
+  shapesOf,
+  shapesOfState,
+  startHistoryServer,
+  VERSION_BACKENDS,
+  type HistoryServer,
+  type VersionBackend,
+} from '../testing/history';
 import { MemoryVersionStore } from '../testing/memory-version-store';
 
 const cleanups: (() => unknown)[] = [];
@@ -29,14 +44,28 @@ function tempDir(): string {
   return tmp.dir;
 }
 
-async function server(dir: string, settleMs: number, intervalMs = 60_000, store = new MemoryVersionStore()): Promise<{ server: RunningServer; store: MemoryVersionStore }> {
-  const started = await startHistoryServer(dir, { historySettleMs: settleMs, historyIntervalMs: intervalMs }, store);
+/** Versions in `versions`: a backend, or a given store (that outlives a restart, or misbehaves on purpose). */
+async function server(dir: string, settleMs: number, intervalMs: number, versions: VersionStore | VersionBackend): Promise<HistoryServer> {
+  const started = await startHistoryServer(dir, { historySettleMs: settleMs, historyIntervalMs: intervalMs }, versions);
   let closed = false;
   const close = started.server.close;
   started.server.close = () => ((closed = true), close());
   cleanups.push(() => (closed ? undefined : close()));
-  return { server: started.server, store };
+  return started;
 }
+
+/** The versions of a server that was closed (SQLite's: opened again, the server closed its own). */
+function afterClose(dir: string, closed: HistoryServer, backend: VersionBackend): VersionStore {
+  if (backend === 'sqlite') {
+    const reopened = new SqliteStorage(join(dir, DB_FILE));
+    cleanups.push(() => reopened.close());
+    return reopened as SqliteStorage & VersionStore;
+  }
+  return closed.store;
+}
+
+/** What a restarted server on the same data directory should keep its versions in. */
+const lasting = (backend: VersionBackend): VersionStore | VersionBackend => (backend === 'memory' ? new MemoryVersionStore() : 'sqlite');
 
 async function client(s: RunningServer, boardId: string, name: string, role: 'editor' | 'viewer' = 'editor'): Promise<TestClient> {
   const c = connectClient(s.url, boardId, new Y.Doc(), { token: testToken(boardId, { name, role }) });
@@ -46,18 +75,18 @@ async function client(s: RunningServer, boardId: string, name: string, role: 'ed
 }
 
 /** Oldest first (the store lists newest first). */
-async function versions(store: MemoryVersionStore, boardId: string): Promise<VersionMeta[]> {
+async function versions(store: VersionStore, boardId: string): Promise<VersionMeta[]> {
   return (await store.listVersions(boardId)).reverse();
 }
 
-async function waitForVersions(store: MemoryVersionStore, boardId: string, n: number, timeout = 5_000): Promise<VersionMeta[]> {
+async function waitForVersions(store: VersionStore, boardId: string, n: number, timeout = 5_000): Promise<VersionMeta[]> {
   await waitFor(async () => (await store.listVersions(boardId)).length >= n, { timeout, what: `${n} version(s) of ${boardId}` });
   return versions(store, boardId);
 }
 
-describe('when automatic versions are taken', () => {
+describe.each(VERSION_BACKENDS)('when automatic versions are taken (versions in %s)', (backend) => {
   it('once edits settle, one version of exactly what the clients have; none while nothing changes', async () => {
-    const { server: s, store } = await server(tempDir(), 300);
+    const { server: s, store } = await server(tempDir(), 300, 60_000, backend);
     const alice = await client(s, 'settle', 'Alice');
     // edits every 100 ms for a second: the 300 ms pause never comes until they stop
     let lastEditAt = 0;
@@ -79,7 +108,8 @@ describe('when automatic versions are taken', () => {
   });
 
   it('under continuous edits, one at most every interval (also when storing takes a while); then one when they settle', async () => {
-    const { server: s, store } = await server(tempDir(), 600, 1_200, new SlowStore(300));
+    // the double stores slowly here; SQLite takes what it takes
+    const { server: s, store } = await server(tempDir(), 600, 1_200, backend === 'memory' ? new SlowStore(300) : backend);
     const alice = await client(s, 'busy', 'Alice');
     const editing = Date.now();
     while (Date.now() - editing < 3_800) {
@@ -102,7 +132,7 @@ describe('when automatic versions are taken', () => {
   });
 
   it('when the last peer leaves, without waiting for the pause', async () => {
-    const { server: s, store } = await server(tempDir(), 60_000);
+    const { server: s, store } = await server(tempDir(), 60_000, 60_000, backend);
     const carol = await client(s, 'leave', 'Carol');
     const other = await client(s, 'leave', 'Dan');
     drawShapes(carol.doc, 2);
@@ -116,7 +146,9 @@ describe('when automatic versions are taken', () => {
   });
 
   it('on graceful shutdown, for every board that changed since its last version', async () => {
-    const { server: s, store } = await server(tempDir(), 60_000);
+    const dir = tempDir();
+    const started = await server(dir, 60_000, 60_000, backend);
+    const s = started.server;
     const a = await client(s, 'shut-a', 'Ann');
     const b = await client(s, 'shut-b', 'Ben');
     await client(s, 'shut-c', 'Cat'); // opened, never edited: no version
@@ -126,15 +158,16 @@ describe('when automatic versions are taken', () => {
     drawShapes(b.doc, 3);
     await sleep(200);
     await s.close();
+    const store = afterClose(dir, started, backend);
     expect((await store.listVersions('shut-a')).map((v) => v.added)).toEqual([1]);
     expect((await store.listVersions('shut-b')).map((v) => v.added)).toEqual([3]);
     expect(await store.listVersions('shut-c')).toEqual([]);
   });
 });
 
-describe('what a version records', () => {
+describe.each(VERSION_BACKENDS)('what a version records (versions in %s)', (backend) => {
   it('the names of whoever edited since the previous version (not viewers, not lurkers), at most 50', async () => {
-    const { server: s, store } = await server(tempDir(), 300);
+    const { server: s, store } = await server(tempDir(), 300, 60_000, backend);
     const alice = await client(s, 'names', 'Alice');
     const bob = await client(s, 'names', 'Bob');
     const viewer = await client(s, 'names', 'Vera', 'viewer');
@@ -159,37 +192,38 @@ describe('what a version records', () => {
 
   it('added / changed / removed against the previous version, also after a restart (rebuilt from storage)', async () => {
     const dir = tempDir();
-    const store = new MemoryVersionStore();
-    const first = await server(dir, 300, 60_000, store);
+    const versionsIn = lasting(backend);
+    const first = await server(dir, 300, 60_000, versionsIn);
     const alice = await client(first.server, 'counts', 'Alice');
     const ids = drawShapes(alice.doc, 4) as ShapeId[];
-    await waitForVersions(store, 'counts', 1);
+    await waitForVersions(first.store, 'counts', 1);
     alice.destroy();
     await first.server.close();
 
-    const second = await server(dir, 300, 60_000, store);
+    const second = await server(dir, 300, 60_000, versionsIn);
     const bob = await client(second.server, 'counts', 'Bob');
     const board = openBoard(bob.doc);
     updateShape(board, ids[0], { x: 500 });
     deleteShapes(board, [ids[1]]);
     drawShapes(bob.doc, 2);
-    const [v1, v2] = await waitForVersions(store, 'counts', 2);
+    const [v1, v2] = await waitForVersions(second.store, 'counts', 2);
     expect(v1).toMatchObject({ added: 4, changed: 0, removed: 0, shapeCount: 4 });
     expect(v2).toMatchObject({ added: 2, changed: 1, removed: 1, shapeCount: 5, editors: ['Bob'] });
   });
 
   it('counts every shape as added when the previous version is corrupt, and lists it as corrupt', async () => {
     const dir = tempDir();
-    const store = new MemoryVersionStore();
-    const first = await server(dir, 300, 60_000, store);
+    const versionsIn = lasting(backend);
+    const first = await server(dir, 300, 60_000, versionsIn);
     const alice = await client(first.server, 'broken', 'Alice');
     const ids = drawShapes(alice.doc, 3) as ShapeId[];
-    const [v1] = await waitForVersions(store, 'broken', 1);
+    const [v1] = await waitForVersions(first.store, 'broken', 1);
     alice.destroy();
     await first.server.close();
-    store.corrupt('broken', v1.id);
+    first.corrupt('broken', v1.id);
 
-    const second = await server(dir, 300, 60_000, store);
+    const second = await server(dir, 300, 60_000, versionsIn);
+    const store = second.store;
     const bob = await client(second.server, 'broken', 'Bob');
     updateShape(openBoard(bob.doc), ids[0], { x: 99 });
     const [, v2] = await waitForVersions(store, 'broken', 2);

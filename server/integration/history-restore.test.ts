@@ -12,8 +12,7 @@ import { deleteShapes, moveShapes } from '../../lib/board/ops';
 import type { ShapeId } from '../../lib/board/schema';
 import type { VersionMeta } from '../../lib/history/versions';
 import { connectClient, makeTempDir, testToken, waitFor, type TestClient } from '../testing/helpers';
-import { callApi, drawShapes, httpBase, shapesOf, shapesOfState, startHistoryServer } from '../testing/history';
-import { MemoryVersionStore } from '../testing/memory-version-store';
+import { callApi, drawShapes, httpBase, shapesOf, shapesOfState, startHistoryServer, VERSION_BACKENDS } from '../testing/history';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -23,12 +22,11 @@ afterEach(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const json = (doc: Y.Doc) => JSON.stringify(Object.entries(shapesOf(doc)).sort(([a], [b]) => a.localeCompare(b)));
 
-describe('restore while others draw', () => {
+describe.each(VERSION_BACKENDS)('restore while others draw (versions in %s)', (backend) => {
   it('three clients converge on the version plus what was drawn after it', { timeout: 60_000 }, async () => {
     const tmp = makeTempDir();
     cleanups.push(tmp.remove);
-    const store = new MemoryVersionStore();
-    const { server } = await startHistoryServer(tmp.dir, { historySettleMs: 200 }, store);
+    const { server, store } = await startHistoryServer(tmp.dir, { historySettleMs: 200 }, backend);
     cleanups.push(() => server.close());
     const join = (name: string): TestClient => {
       const c = connectClient(server.url, 'live', new Y.Doc(), { token: testToken('live', { name }) });

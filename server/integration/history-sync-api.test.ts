@@ -2,7 +2,7 @@
  * The app's server-side client of the history API (lib/auth/sync-history.ts, used by the app's
  * routes) against a real sync server: every function it offers, answers validated against
  * lib/history/versions.ts, the server's 400 / 404 / 409 / 422 passed on with its message, the state
- * as bytes. This pins the contract between the two sides.
+ * as bytes. This pins the contract between the two sides (versions in SQLite's real store).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -22,17 +22,16 @@ import {
 import type { RunningServer } from '../start-server';
 import { connectClient, makeTempDir, TEST_AUTH_SECRET, waitFor, type TestClient } from '../testing/helpers';
 import { callApi, drawShapes, httpBase, shapesOf, shapesOfState, startHistoryServer } from '../testing/history';
-import { MemoryVersionStore } from '../testing/memory-version-store';
 
 let server: RunningServer;
 let tmp: ReturnType<typeof makeTempDir>;
-const store = new MemoryVersionStore();
+let corrupt: (boardId: string, versionId: number) => void;
 let alice: TestClient;
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
   tmp = makeTempDir();
-  ({ server } = await startHistoryServer(tmp.dir, { historySettleMs: 3_600_000 }, store));
+  ({ server, corrupt } = await startHistoryServer(tmp.dir, { historySettleMs: 3_600_000 }, 'sqlite'));
   for (const key of ['SYNC_HTTP_URL', 'AUTH_SECRET']) saved[key] = process.env[key];
   process.env.SYNC_HTTP_URL = httpBase(server);
   process.env.AUTH_SECRET = TEST_AUTH_SECRET;
@@ -65,7 +64,7 @@ describe('lib/auth/sync-history against the sync server', () => {
     expect(first).toMatchObject({ kind: 'named', name: 'First', shapeCount: 2 });
     const firstShapes = shapesOf(alice.doc);
     expect(shapesOfState(await getVersionState('app-board', first.id))).toEqual(firstShapes);
-    expect(await getVersion('app-board', first.id)).toEqual(first);
+    expect(await getVersion('app-board', first.id)).toEqual({ ...first, bytes: expect.any(Number) });
     await expect(getVersion('app-board', 9_999)).rejects.toEqual(refusal(404, 'no such version'));
     await expect(getVersionState('app-board', 9_999)).rejects.toBeInstanceOf(SyncHistoryError);
 
@@ -95,7 +94,7 @@ describe('lib/auth/sync-history against the sync server', () => {
 
   it('passes on 422 for a corrupt version and 400 for bad input', async () => {
     const v = await createVersion('app-board', { kind: 'named', name: 'Broken', by: 'Alice' });
-    store.corrupt('app-board', v.id);
+    corrupt('app-board', v.id);
     await expect(getVersionState('app-board', v.id)).rejects.toEqual(refusal(422, 'version failed to load'));
     await expect(createVersion('app-board', { kind: 'named', name: 'x'.repeat(500), by: 'Alice' })).rejects.toEqual(refusal(400));
     await expect(listVersions('app-board', { limit: 5_000 })).rejects.toEqual(refusal(400));

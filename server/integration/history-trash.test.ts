@@ -12,8 +12,8 @@ import { CloseCode } from '../../lib/protocol/close-codes';
 import { HttpFallbackSocket } from '../../lib/sync/http-fallback-socket';
 import type { RunningServer } from '../start-server';
 import { connectClient, makeTempDir, rawClient, testToken, waitFor, type TestClient } from '../testing/helpers';
-import { callApi, drawShapes, httpBase, shapesOf, startHistoryServer } from '../testing/history';
-import { MemoryVersionStore } from '../testing/memory-version-store';
+import type { VersionStore } from '../persistence/versions';
+import { callApi, drawShapes, httpBase, shapesOf, startHistoryServer, VERSION_BACKENDS, type VersionBackend } from '../testing/history';
 import { openSseStream } from '../testing/sse';
 
 const cleanups: (() => unknown)[] = [];
@@ -21,11 +21,10 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-async function setup(linkSweepMs = 60_000): Promise<{ server: RunningServer; store: MemoryVersionStore }> {
+async function setup(backend: VersionBackend, linkSweepMs = 60_000): Promise<{ server: RunningServer; store: VersionStore }> {
   const tmp = makeTempDir();
   cleanups.push(tmp.remove);
-  const store = new MemoryVersionStore();
-  const { server } = await startHistoryServer(tmp.dir, { linkSweepMs, historySettleMs: 3_600_000 }, store);
+  const { server, store } = await startHistoryServer(tmp.dir, { linkSweepMs, historySettleMs: 3_600_000 }, backend);
   cleanups.push(() => server.close());
   return { server, store };
 }
@@ -65,9 +64,9 @@ async function refusedWith(server: RunningServer, boardId: string): Promise<{ ws
   return { ws: await raw.closed, http: stream.events.find((e) => e.event === 'close')!.data };
 }
 
-describe('trash', () => {
+describe.each(VERSION_BACKENDS)('trash (versions in %s)', (backend) => {
   it('closes live connections with 4410 on both transports, refuses new ones, hides the links; untrash lets them back', async () => {
-    const { server } = await setup();
+    const { server } = await setup(backend);
     const api = (method: string, path: string, body?: unknown) => callApi(httpBase(server), method, path, { body });
     const links = (await api('POST', '/boards/doomed/links')).body as { edit: { key: string; version: number } };
     const editor = watched(server, 'doomed', testToken('doomed', { lv: links.edit.version }));
@@ -117,7 +116,7 @@ describe('trash', () => {
 
   it('a deletion only storage knows of (another server, message lost) closes connections within the sweep', async () => {
     const sweepMs = 300;
-    const { server, store } = await setup(sweepMs);
+    const { server, store } = await setup(backend, sweepMs);
     const a = watched(server, 'swept-away', testToken('swept-away'));
     const b = watched(server, 'kept', testToken('kept'));
     await waitFor(() => a.client.provider.synced && b.client.provider.synced, { what: 'synced' });
