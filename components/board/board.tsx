@@ -83,6 +83,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
   const sync = useBoardSession((s) => s.sync);
   // a version of the board shown read-only on the canvas instead of the live board (components/history)
   const viewing = useHistoryStore((s) => s.viewing);
+  const historyOpen = useHistoryStore((s) => s.open);
   const diff = viewing?.diff ?? null;
   const paintOver = useMemo<PaintOver | null>(() => (diff ? (ctx, editor, size) => paintVersionDiff(ctx, editor, size, diff) : null), [diff]);
   const canEdit = role === 'editor' && status !== 'refused';
@@ -148,7 +149,8 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
         <SelectionOverlay />
         <NoteLayer />
         <RemoteCursors />
-        <div className="absolute left-1/2 top-3 -translate-x-1/2">
+        {/* centred over the part of the canvas the history panel (w-80) leaves visible */}
+        <div className={`absolute top-3 -translate-x-1/2 ${historyOpen ? 'left-[calc(50%-10rem)]' : 'left-1/2'}`}>
           {viewing ? <VersionBar canEdit={canEdit} /> : role === 'editor' ? <Toolbar /> : null}
         </div>
         {board ? <BoardPanels boardId={boardId} canEdit={canEdit && viewing === null} /> : null}

@@ -168,6 +168,7 @@ export async function viewVersion(id: number): Promise<boolean> {
   }
   useEditorStore.getState().editor?.stopEditing(); // a text being typed ends as on a click elsewhere
   const previous = leaveViewing();
+  useUiStore.getState().select([]); // live ids: "Bring back" must start from nothing selected
   const diff: VersionDiff = new VersionDiff(liveBoard(), board, () => onDiffChanged(diff));
   set({ viewing: { meta, board, diff }, counts: diff.counts(), open: true });
   if (previous) destroyAfterSwitch(previous.board, board);

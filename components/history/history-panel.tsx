@@ -34,12 +34,12 @@ export function HistoryButton() {
 
 const SMALL = 'rounded px-1.5 py-0.5 text-[11px] font-medium hover:bg-slate-100 disabled:opacity-50 dark:hover:bg-slate-700';
 
-function VersionActions({ version }: { version: VersionMeta }) {
+function VersionActions({ version, corrupt }: { version: VersionMeta; corrupt: boolean }) {
   const busy = useHistoryStore((s) => s.busy !== null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   return (
     <div className="flex flex-wrap items-center gap-1 px-2 pb-1.5">
-      {version.checkpoint ? (
+      {corrupt && !version.checkpoint ? null : version.checkpoint ? (
         <button type="button" data-testid="version-clear-checkpoint" disabled={busy} onClick={() => void markCheckpoint(null)} className={`${SMALL} text-slate-600 dark:text-slate-300`}>
           Clear checkpoint
         </button>
@@ -116,7 +116,7 @@ function VersionItem({ version, corrupt, viewing, loading, canEdit }: { version:
           </span>
         )}
       </button>
-      {canEdit ? <VersionActions version={version} /> : null}
+      {canEdit ? <VersionActions version={version} corrupt={corrupt} /> : null}
     </li>
   );
 }

@@ -33,7 +33,7 @@ export function VersionBar({ canEdit }: { canEdit: boolean }) {
       aria-label="Viewing a version"
       data-testid="version-bar"
       data-version-id={meta.id}
-      className="flex max-w-[min(760px,calc(100vw-2rem))] flex-col gap-1.5 rounded-xl border border-violet-200 bg-white px-3 py-2 shadow-md dark:border-violet-800 dark:bg-slate-800"
+      className="flex max-w-[min(760px,calc(100vw-23rem))] flex-col gap-1.5 rounded-xl border border-violet-200 bg-white px-3 py-2 shadow-md dark:border-violet-800 dark:bg-slate-800"
     >
       <div className="flex items-center gap-2">
         <span className="h-2 w-2 shrink-0 rounded-full bg-violet-500" aria-hidden />
