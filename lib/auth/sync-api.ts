@@ -46,11 +46,11 @@ export function syncHttpBase(env: Readonly<Record<string, string | undefined>> =
   return url.toString().replace(/\/+$/, '');
 }
 
-async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown | null> {
+/** One signed request to the sync server's internal API; throws SyncApiError (502) if it is unreachable. */
+export async function serviceFetch(method: string, path: string, body?: unknown): Promise<Response> {
   const token = await mintServiceToken(appAuthSecret());
-  let res: Response;
   try {
-    res = await fetch(`${syncHttpBase()}/api${path}`, {
+    return await fetch(`${syncHttpBase()}/api${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -59,6 +59,10 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promi
   } catch (err) {
     throw new SyncApiError(`sync server unreachable: ${String(err)}`, 502);
   }
+}
+
+async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown | null> {
+  const res = await serviceFetch(method, path, body);
   if (res.status === 404) return null;
   if (!res.ok) throw new SyncApiError(`sync server answered ${res.status}: ${await res.text()}`, 502);
   return (await res.json()) as unknown;
