@@ -1,38 +1,23 @@
 /**
- * Helpers for the version-history specs: a raw y-websocket peer (token minted with the e2e secret,
- * like e2e/notes.spec.ts) to write note content and to read a board's full Yjs state, as the server
- * would store it in a version; and the history part of the test API.
+ * Helpers for the version-history specs: a raw y-websocket peer (e2e/fixtures/raw-peer.ts) to write
+ * note content and to read a board's full Yjs state, as the server would store it in a version; and
+ * the history part of the test API.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { loadAuthSecret } from '../lib/auth/secret';
-import { mintBoardToken } from '../lib/auth/token';
-import { openBoard, type Board } from '../lib/board';
+import type { Board } from '../lib/board';
 import type { BoardPage } from './fixtures/board-page';
+import { openRawPeer } from './fixtures/raw-peer';
 import type { TestHistoryApi, TestVersionMeta } from './fixtures/test-api';
-import { E2E_AUTH_SECRET, E2E_SYNC_PORT } from './fixtures/ports';
 
 /** Connects as an editor, runs `fn` on the synced board, waits for our writes to be sent, disconnects. */
 export async function withPeer<T>(boardId: string, fn: (board: Board) => T): Promise<T> {
-  const secret = loadAuthSecret({ AUTH_SECRET: E2E_AUTH_SECRET }, mkdtempSync(join(tmpdir(), 'history-e2e-')));
-  const { token } = await mintBoardToken(secret, { board: boardId, role: 'editor', name: 'Script' });
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`ws://127.0.0.1:${E2E_SYNC_PORT}`, encodeURIComponent(boardId), doc, {
-    params: { token },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-  });
+  const peer = await openRawPeer(boardId, 'Script');
   try {
-    await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve())));
-    const result = fn(openBoard(doc));
+    const result = fn(peer.board);
     await new Promise((r) => setTimeout(r, 300)); // the update is on the wire (the server persists before relaying)
     return result;
   } finally {
-    provider.destroy();
-    doc.destroy();
+    peer.close();
   }
 }
 

@@ -134,11 +134,26 @@ test('a version on the canvas: timeline, corrupt versions, differences kept curr
   await alice.page.keyboard.press('Control+z'); // deleting B
   await expect.poll(async () => (await alice.shapes()).some((s) => s.id === b)).toBe(true);
 
+  // reset to the checkpoint: the confirmation counts what it would undo (Bob's rectangle, the note's text)
+  await alice.page.getByTestId('reset-checkpoint').click();
+  await expect(alice.page.getByTestId('reset-confirm-text')).toHaveAttribute('data-count', '2');
+  await alice.page.screenshot({ path: testInfo.outputPath('reset-confirm.png') });
+  await alice.page.getByTestId('reset-cancel').click();
+  await expect(alice.page.getByTestId('reset-dialog')).toHaveCount(0);
+
   // mark another checkpoint: PUT, then the list shows the badge there
   await item(1).getByTestId('version-mark-checkpoint').click();
   await expect(item(1).getByTestId('version-checkpoint-badge')).toBeVisible();
   await expect(item(2).getByTestId('version-checkpoint-badge')).toHaveCount(0);
   expect(api.requests).toContain('PUT /checkpoint auth');
+
+  // the board menu's "Delete board" asks first (the panel covers the menu: close it)
+  await alice.page.getByTestId('history-close').click();
+  await alice.page.getByTestId('delete-board').click();
+  await expect(alice.page.getByTestId('delete-board-dialog')).toContainText('Everyone on it is disconnected');
+  await alice.page.screenshot({ path: testInfo.outputPath('delete-board.png') });
+  await alice.page.keyboard.press('Escape');
+  await expect(alice.page.getByTestId('delete-board-dialog')).toHaveCount(0);
 });
 
 test('viewers read history but get no controls that change it', async ({ openUsers, openViewers, boardId }, testInfo) => {

@@ -20,7 +20,7 @@ import { useBoardSession } from '../session/board-session';
 import * as api from './history-api';
 import { INITIAL_HISTORY, useHistoryStore, type Viewing } from './history-store';
 import { VersionDiff } from './version-diff';
-import { preRestoreName, versionLabel } from './version-format';
+import { plural, preRestoreName, versionLabel } from './version-format';
 
 const set = useHistoryStore.setState;
 const get = useHistoryStore.getState;
@@ -220,7 +220,7 @@ export function bringBack(): number {
   const live = liveBoard();
   const { added, changed } = runOnBoard(live, () => restoreShapes(live, viewing.board, ids));
   const n = added + changed;
-  set({ notice: { kind: 'info', text: n === 0 ? 'Those shapes are already the same on the live board.' : `Brought back ${n} ${n === 1 ? 'shape' : 'shapes'}.` } });
+  set({ notice: { kind: 'info', text: n === 0 ? 'Those shapes are already the same on the live board.' : `Brought back ${plural(n, 'shape', 'shapes')}.` } });
   return n;
 }
 

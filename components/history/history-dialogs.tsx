@@ -6,7 +6,7 @@ import { MAX_VERSION_NAME } from '@/lib/history/versions';
 import { BUTTON_DANGER, BUTTON_PLAIN, BUTTON_PRIMARY, Modal } from '../ui/modal';
 import { closeDialog, confirmReset, renameVersion, saveVersion } from './history-actions';
 import { useHistoryStore, type Dialog } from './history-store';
-import { versionLabel } from './version-format';
+import { plural, resetSummary, versionLabel } from './version-format';
 
 function NameDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'save' | 'rename' }> }) {
   const busy = useHistoryStore((s) => s.busy);
@@ -53,12 +53,10 @@ function NameDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'save' | 'rena
   );
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 function ResetDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'reset' }> }) {
   const busy = useHistoryStore((s) => s.busy);
   const { added, changed, removed } = dialog.counts;
-  const total = added + changed + removed;
+  const total = added + changed + removed; // shapes, each one change
   return (
     <Modal label="Reset to checkpoint" testId="reset-dialog" onClose={closeDialog}>
       <div className="flex flex-col gap-3">
@@ -66,9 +64,7 @@ function ResetDialog({ dialog }: { dialog: Extract<Dialog, { kind: 'reset' }> })
         <p data-testid="reset-confirm-text" data-count={total} className="text-sm text-slate-700 dark:text-slate-200">
           {total === 0
             ? `The board is the same as the checkpoint ${versionLabel(dialog.checkpoint)}: nothing will change.`
-            : `This undoes ${plural(total, 'change', 'changes')} made since the checkpoint ${versionLabel(dialog.checkpoint)}: ` +
-              `${plural(added, 'shape', 'shapes')} added will be removed, ${changed} changed will be put back, ` +
-              `${removed} removed will come back.`}
+            : `This undoes ${plural(total, 'change', 'changes')} made since the checkpoint ${versionLabel(dialog.checkpoint)}: ${resetSummary(dialog.counts)}.`}
         </p>
         <p className="text-xs text-slate-500 dark:text-slate-400">
           Everyone on the board sees it at once. The board as it is now is saved as a version first, and Ctrl+Z undoes the reset.

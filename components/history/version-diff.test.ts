@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addShape, boardFromState, deleteShapes, encodeBoardState, moveShapes, openBoard, type Board } from '@/lib/board';
 import { makePeers, syncAll } from '@/lib/board/test-helpers';
 import { VersionDiff } from './version-diff';
-import { changesText, editorsText, preRestoreName, versionLabel, versionTime } from './version-format';
+import { changesText, editorsText, preRestoreName, resetSummary, versionLabel, versionTime } from './version-format';
 
 const rect = (board: Board, x: number) => addShape(board, { type: 'rect', x, y: 0, w: 50, h: 50, createdBy: 't' });
 
@@ -67,5 +67,9 @@ describe('version wording', () => {
     expect(versionLabel({ name: 'Demo', createdAt: at })).toBe('“Demo”');
     expect(versionLabel({ name: null, createdAt: at }, at)).toMatch(/^the version of 14.05$/);
     expect(preRestoreName('Before restoring', { name: 'x'.repeat(100), createdAt: at })).toHaveLength(100);
+    expect(resetSummary({ added: 1, changed: 0, removed: 3 })).toBe('1 shape added since will be removed and 3 shapes removed since will come back');
+    expect(resetSummary({ added: 2, changed: 1, removed: 1 })).toBe(
+      '2 shapes added since will be removed, 1 shape changed since will be put back and 1 shape removed since will come back',
+    );
   });
 });

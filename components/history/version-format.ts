@@ -42,3 +42,16 @@ export function preRestoreName(prefix: string, meta: Pick<VersionMeta, 'name' | 
   const name = `${prefix} ${versionLabel(meta)}`;
   return name.length <= MAX_NAME ? name : `${name.slice(0, MAX_NAME - 1)}…`;
 }
+
+/** "1 shape", "2 shapes". */
+export const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** What a reset to the checkpoint does, from the differences between the checkpoint and the live board. */
+export function resetSummary(c: { added: number; changed: number; removed: number }): string {
+  const parts = [
+    c.added ? `${plural(c.added, 'shape', 'shapes')} added since will be removed` : '',
+    c.changed ? `${plural(c.changed, 'shape', 'shapes')} changed since will be put back` : '',
+    c.removed ? `${plural(c.removed, 'shape', 'shapes')} removed since will come back` : '',
+  ].filter(Boolean);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? '');
+}

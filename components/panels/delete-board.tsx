@@ -44,8 +44,12 @@ export function DeleteBoardButton({ boardId, className }: { boardId: string; cla
 
   return (
     <>
-      <button type="button" data-testid="delete-board" title="Delete this board for everyone" onClick={() => setAsking(true)} className={`${className} text-red-700 dark:text-red-400`}>
-        Delete board
+      {/* an icon: the menu shares the top edge with the centred toolbar, and a word made them overlap at 1280 px */}
+      <button type="button" data-testid="delete-board" title="Delete board…" onClick={() => setAsking(true)} className={`${className} text-red-700 dark:text-red-400`}>
+        <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden>
+          <path d="M5 7 H19 M10 7 V4 H14 V7 M7 7 L8 20 H16 L17 7 M10 11 V16 M14 11 V16" />
+        </svg>
+        <span className="sr-only">Delete board</span>
       </button>
       {asking ? (
         <Modal label="Delete board" testId="delete-board-dialog" onClose={close}>
