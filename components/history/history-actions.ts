@@ -133,12 +133,16 @@ function onDiffChanged(diff: VersionDiff): void {
   useEditorStore.getState().editor?.requestFrame();
 }
 
+/** A restore or reset is running (it switches the canvas back to live). */
+const restoring = (): boolean => get().busy === 'restore' || get().busy === 'reset';
+
 function findVersion(id: number): VersionMeta | undefined {
   return get().versions.find((v) => v.id === id);
 }
 
 /** Shows a version read-only on the canvas; false (with the reason in the panel) if it cannot be loaded. */
 export async function viewVersion(id: number): Promise<boolean> {
+  if (restoring()) return false; // the canvas is on its way back to live to be restored
   if (!findVersion(id)) await refresh();
   const meta = findVersion(id);
   if (!meta) {

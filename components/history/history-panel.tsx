@@ -72,6 +72,7 @@ function VersionActions({ version, corrupt }: { version: VersionMeta; corrupt: b
 }
 
 function VersionItem({ version, corrupt, viewing, loading, canEdit }: { version: VersionMeta; corrupt: boolean; viewing: boolean; loading: boolean; canEdit: boolean }) {
+  const restoring = useHistoryStore((s) => s.busy === 'restore' || s.busy === 'reset');
   const kindStyle = version.kind === 'named' ? 'bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-200' : version.kind === 'pre-restore' ? 'bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-200' : 'bg-slate-100 text-slate-500 dark:bg-slate-800 dark:text-slate-400';
   return (
     <li
@@ -86,7 +87,7 @@ function VersionItem({ version, corrupt, viewing, loading, canEdit }: { version:
       <button
         type="button"
         data-testid="version-open"
-        disabled={corrupt}
+        disabled={corrupt || restoring}
         onClick={() => void viewVersion(version.id)}
         title={corrupt ? 'This version could not be loaded' : 'Show this version on the canvas (read-only)'}
         className="flex w-full flex-col gap-0.5 px-2 py-1.5 text-left disabled:cursor-not-allowed"
