@@ -30,7 +30,9 @@ function frame(ctx: CanvasRenderingContext2D, b: Box, kind: DiffKind, camera: Ca
     ctx.fillStyle = `${color}1f`; // ~12% tint: the shape stays readable under it
     ctx.fillRect(b.x - pad, b.y - pad, b.w + 2 * pad, b.h + 2 * pad);
   }
-  ctx.strokeRect(b.x - pad, b.y - pad, b.w + 2 * pad, b.h + 2 * pad);
+  ctx.beginPath();
+  ctx.rect(b.x - pad, b.y - pad, b.w + 2 * pad, b.h + 2 * pad);
+  ctx.stroke();
 }
 
 /** Draws after the canvas frame (BoardCanvas' paintOver), in the same board coordinates. */
