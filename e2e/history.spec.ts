@@ -23,7 +23,7 @@ async function saveVersion(user: BoardPage, name: string): Promise<number> {
   return Number(await listed.getAttribute('data-version-id'));
 }
 
-test('restore an earlier version for everyone, undo it, reset to the checkpoint', async ({ openUsers }) => {
+test('restore an earlier version for everyone, undo it, reset to the checkpoint', async ({ openUsers }, testInfo) => {
   test.setTimeout(150_000); // three contexts on a 2-core box
   const [alice, bob, carol] = await openUsers(3);
   const everyone = [alice, bob, carol];
@@ -55,6 +55,7 @@ test('restore an earlier version for everyone, undo it, reset to the checkpoint'
   // the board as it was before the restore was kept as a version first
   await expect(alice.page.locator('[data-testid="version-item"][data-kind="pre-restore"]')).toHaveCount(1);
   await expect(alice.page.locator('[data-testid="version-item"][data-kind="pre-restore"]')).toContainText('Before restoring “Three shapes”');
+  await alice.page.screenshot({ path: testInfo.outputPath('restored.png') });
 
   // one undo step takes the whole restore back, for everyone
   await alice.page.keyboard.press('Control+z');
@@ -69,13 +70,14 @@ test('restore an earlier version for everyone, undo it, reset to the checkpoint'
   // 1 shape added since the checkpoint will go, 3 removed since will come back
   await expect(alice.page.getByTestId('reset-confirm-text')).toHaveAttribute('data-count', '4');
   await expect(alice.page.getByTestId('reset-confirm-text')).toContainText('undoes 4 changes');
+  await alice.page.screenshot({ path: testInfo.outputPath('reset-confirm.png') });
   await alice.page.getByTestId('reset-confirm').click();
   await expectConverged(everyone, 3);
   expect(await ids(bob)).toEqual(original);
   await expect(alice.page.locator('[data-testid="version-item"][data-kind="pre-restore"]')).toHaveCount(2);
 });
 
-test('viewers see history without controls and cannot restore by API; deleting the board closes it for everyone', async ({ openUsers, openViewers, request, boardId }) => {
+test('viewers see history without controls and cannot restore by API; deleting the board closes it for everyone', async ({ openUsers, openViewers, request, boardId }, testInfo) => {
   test.setTimeout(120_000);
   const [alice, bob] = await openUsers(2);
   const [victor] = await openViewers(1);
@@ -111,4 +113,5 @@ test('viewers see history without controls and cannot restore by API; deleting t
     await expect(other.page.getByTestId('board-deleted')).toBeVisible();
     await expect(other.page.getByTestId('board-deleted')).toContainText('This board was deleted');
   }
+  await victor.page.screenshot({ path: testInfo.outputPath('board-deleted.png') });
 });

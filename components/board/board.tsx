@@ -122,7 +122,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
             </span>
           ) : null}
           {tokenRole && !deleted ? <HistoryButton /> : null}
-          {tokenRole ? <ShareButton role={tokenRole} /> : null}
+          {tokenRole && !deleted ? <ShareButton role={tokenRole} /> : null}
           <ConnectionStatus
             status={status}
             synced={synced}
