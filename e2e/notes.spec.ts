@@ -3,18 +3,11 @@
  * and carets show for the other user, undo is per user; and hostile note content written by a raw
  * y-websocket peer (javascript: link, <img onerror>, <script>, event-handler attributes) never runs.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import WebSocket from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { loadAuthSecret } from '../lib/auth/secret';
-import { mintBoardToken } from '../lib/auth/token';
-import { addShape, getNoteFragment, openBoard } from '../lib/board';
+import { addShape, getNoteFragment } from '../lib/board';
 import { expect, test } from './fixtures';
 import type { BoardPage } from './fixtures/board-page';
-import { E2E_AUTH_SECRET, E2E_SYNC_PORT } from './fixtures/ports';
+import { openRawPeer } from './fixtures/raw-peer';
 
 type NotesApi = {
   getNoteText(id: string): string | null;
@@ -116,16 +109,8 @@ test('hostile note content from a peer never executes', async ({ openUsers, boar
   });
 
   // Mallory: a raw y-websocket client with a valid editor token, writing straight into the Y.Doc.
-  const secret = loadAuthSecret({ AUTH_SECRET: E2E_AUTH_SECRET }, mkdtempSync(join(tmpdir(), 'notes-e2e-')));
-  const { token } = await mintBoardToken(secret, { board: boardId, role: 'editor', name: 'Mallory' });
-  const doc = new Y.Doc();
-  const provider = new WebsocketProvider(`ws://127.0.0.1:${E2E_SYNC_PORT}`, encodeURIComponent(boardId), doc, {
-    params: { token },
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-  });
+  const { doc, board, close } = await openRawPeer(boardId, 'Mallory');
   try {
-    await new Promise<void>((resolve) => (provider.synced ? resolve() : provider.once('sync', () => resolve())));
-    const board = openBoard(doc);
     const id = addShape(board, { type: 'note', x: 100, y: 100, w: 320, h: 240, createdBy: 'Mallory' });
     doc.transact(() => {
       const fragment = getNoteFragment(board, id)!;
@@ -198,7 +183,6 @@ test('hostile note content from a peer never executes', async ({ openUsers, boar
     await expect(alice.canvas).toBeVisible();
     expect(await alice.page.evaluate(() => window.commonboard!.getStatus())).toBe('connected');
   } finally {
-    provider.destroy();
-    doc.destroy();
+    close();
   }
 });

@@ -3,12 +3,13 @@
 /** The board screen: header, toolbar, canvas with overlays. Opens the session for its lifetime. */
 import './zod-jitless';
 import Link from 'next/link';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { listShapes } from '@/lib/board';
+import { CloseCode } from '@/lib/protocol/close-codes';
 import type { CommonboardTestApi, WindowWithTestApi } from '@/lib/testing/test-api';
 import { addRecent, parseRecent, RECENT_KEY } from '@/lib/ui/recent-boards';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { BoardCanvas } from '../canvas/board-canvas';
+import { BoardCanvas, type PaintOver } from '../canvas/board-canvas';
 import { canvasTestApi } from '../canvas/canvas-test-api';
 import { SelectionOverlay } from '../canvas/selection-overlay';
 import { NoteLayer } from '../notes/note-layer';
@@ -22,9 +23,15 @@ import { presenceTestApi } from '../presence/presence-test-api';
 import { RemoteCursors } from '../presence/remote-cursors';
 import { ConnectionStatus } from '../ui/connection-status';
 import { Toolbar } from '../ui/toolbar';
-import { getShareLinks, useBoardSession, whenSynced } from '../session/board-session';
+import { BOARD_DELETED_REASON, getShareLinks, useBoardSession, whenSynced } from '../session/board-session';
 import { isOfflineShellReady, registerOfflineShell } from '../session/offline-shell';
 import { NEED_LINK_REASON } from '../session/session-auth';
+import { paintVersionDiff } from '../history/diff-painter';
+import { resetHistory } from '../history/history-actions';
+import { HistoryButton, HistoryPanel } from '../history/history-panel';
+import { useHistoryStore } from '../history/history-store';
+import { historyTestApi } from '../history/history-test-api';
+import { VersionBar } from '../history/version-bar';
 import { ShareButton } from './share-panel';
 
 function rememberBoard(boardId: string): void {
@@ -54,6 +61,7 @@ function installTestApi(boardId: string): () => void {
     ...canvasTestApi(),
     ...notesTestApi(),
     ...ioTestApi(),
+    history: historyTestApi(),
   };
   const w = window as WindowWithTestApi;
   w.commonboard = api;
@@ -73,8 +81,16 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
   // offline, a returning editor keeps editing before a token can be fetched
   const role = useBoardSession((s) => s.role ?? s.lastRole);
   const sync = useBoardSession((s) => s.sync);
+  // a version of the board shown read-only on the canvas instead of the live board (components/history)
+  const viewing = useHistoryStore((s) => s.viewing);
+  const historyOpen = useHistoryStore((s) => s.open);
+  const diff = viewing?.diff ?? null;
+  const paintOver = useMemo<PaintOver | null>(() => (diff ? (ctx, editor, size) => paintVersionDiff(ctx, editor, size, diff) : null), [diff]);
+  const canEdit = role === 'editor' && status !== 'refused';
+  const deleted = refusal?.code === CloseCode.BoardDeleted;
 
   useEffect(() => open(boardId, syncUrl), [open, boardId, syncUrl]);
+  useEffect(() => () => resetHistory(), [boardId]);
   useEffect(() => installTestApi(boardId), [boardId]);
   useEffect(() => rememberBoard(boardId), [boardId]);
   useEffect(() => registerOfflineShell(), []);
@@ -105,7 +121,8 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
               View only
             </span>
           ) : null}
-          {tokenRole ? <ShareButton role={tokenRole} /> : null}
+          {tokenRole && !deleted ? <HistoryButton /> : null}
+          {tokenRole && !deleted ? <ShareButton role={tokenRole} /> : null}
           <ConnectionStatus
             status={status}
             synced={synced}
@@ -119,15 +136,36 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
         </div>
       </header>
       <main className="relative flex-1 overflow-hidden bg-slate-50 dark:bg-slate-900">
-        {board ? <BoardCanvas board={board} userName={user.name} readOnly={status === 'refused' || role !== 'editor'} /> : null}
+        {board ? (
+          <BoardCanvas
+            board={viewing?.board ?? board}
+            userName={user.name}
+            readOnly={viewing !== null || !canEdit}
+            paintOver={paintOver}
+            selectionActions={viewing === null}
+          />
+        ) : null}
         <NotePreviews />
         <SelectionOverlay />
         <NoteLayer />
         <RemoteCursors />
-        <div className="absolute left-1/2 top-3 -translate-x-1/2">
-          {role === 'editor' ? <Toolbar /> : null}
+        {/* centred over the part of the canvas the history panel (w-80) leaves visible */}
+        <div className={`absolute top-3 -translate-x-1/2 ${historyOpen ? 'left-[calc(50%-10rem)]' : 'left-1/2'}`}>
+          {viewing ? <VersionBar canEdit={canEdit} /> : role === 'editor' ? <Toolbar /> : null}
         </div>
-        {board ? <BoardPanels boardId={boardId} canEdit={role === 'editor' && status !== 'refused'} /> : null}
+        {board ? <BoardPanels boardId={boardId} canEdit={canEdit && viewing === null} /> : null}
+        {board && tokenRole && !deleted ? <HistoryPanel canEdit={canEdit} /> : null}
+        {deleted ? (
+          <div data-testid="board-deleted" role="alert" className="absolute inset-0 z-40 flex flex-col items-center justify-center gap-2 bg-slate-50 text-center dark:bg-slate-900">
+            <p className="text-lg font-semibold text-slate-800 dark:text-slate-100">{BOARD_DELETED_REASON}</p>
+            <p className="max-w-md text-sm text-slate-600 dark:text-slate-300">
+              Someone with the edit link deleted it, and everyone was disconnected. It is in the trash: an operator can still restore it for a while.
+            </p>
+            <Link href="/" className="text-sm text-blue-600 hover:underline">
+              Go to the home page
+            </Link>
+          </div>
+        ) : null}
         {refusal?.reason === NEED_LINK_REASON ? (
           <div data-testid="need-link" className="absolute inset-0 z-10 flex flex-col items-center justify-center gap-2 bg-slate-50 text-center">
             <p className="text-lg font-semibold text-slate-800">{NEED_LINK_REASON}</p>
@@ -137,7 +175,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
             </Link>
           </div>
         ) : null}
-        {status === 'refused' ? (
+        {status === 'refused' && !deleted ? (
           <div
             role="alert"
             data-testid="refused-banner"

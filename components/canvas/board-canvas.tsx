@@ -12,6 +12,8 @@ import { useEffect, useRef } from 'react';
 import type { Board } from '@/lib/board';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { createEditor } from '../editor/editor';
+import { useEditorStore } from '../editor/editor-store';
+import type { Editor } from '../editor/types';
 import { attachInput } from './canvas-input';
 import { drawFrame, type CanvasSize } from './canvas-frame';
 import { useOverlayStore } from './overlay-store';
@@ -19,11 +21,29 @@ import { SelectionActions } from './selection-actions';
 import { measureText } from './shape-painter';
 import { TextEditor } from './text-editor';
 
-export function BoardCanvas({ board, userName, readOnly }: { board: Board; userName: string; readOnly: boolean }) {
+/** Draws over a frame of the canvas, after the scene (e.g. a version's differences, components/history). */
+export type PaintOver = (ctx: CanvasRenderingContext2D, editor: Editor, size: CanvasSize) => void;
+
+export type BoardCanvasProps = {
+  board: Board;
+  userName: string;
+  readOnly: boolean;
+  paintOver?: PaintOver | null;
+  /** The selection's command bar (order, duplicate, delete…); off where they cannot apply. */
+  selectionActions?: boolean;
+};
+
+export function BoardCanvas({ board, userName, readOnly, paintOver = null, selectionActions = true }: BoardCanvasProps) {
   const readOnlyRef = useRef(readOnly);
   useEffect(() => {
     readOnlyRef.current = readOnly;
   }, [readOnly]);
+  // read per frame, so a new painter needs no new editor: only a frame
+  const paintOverRef = useRef(paintOver);
+  useEffect(() => {
+    paintOverRef.current = paintOver;
+    useEditorStore.getState().editor?.requestFrame();
+  }, [paintOver]);
 
   const canvasRef = useRef<HTMLCanvasElement>(null);
 
@@ -38,7 +58,10 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
       measureText: (text, fontSize) => measureText(ctx, text, fontSize),
     });
     let size: CanvasSize = { width: 0, height: 0, dpr: 1 };
-    const stopDraw = editor.onFrame(() => drawFrame(ctx, editor, size));
+    const stopDraw = editor.onFrame(() => {
+      drawFrame(ctx, editor, size);
+      paintOverRef.current?.(ctx, editor, size);
+    });
 
     const resize = () => {
       const rect = canvas.getBoundingClientRect();
@@ -76,7 +99,7 @@ export function BoardCanvas({ board, userName, readOnly }: { board: Board; userN
     <>
       <canvas ref={canvasRef} data-testid="canvas" className="absolute inset-0 h-full w-full touch-none select-none" />
       <TextEditor />
-      <SelectionActions />
+      {selectionActions ? <SelectionActions /> : null}
     </>
   );
 }

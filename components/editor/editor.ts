@@ -1,9 +1,14 @@
 /**
  * createEditor(): the one Editor of a mounted board (its surface is documented in types.ts). It owns
- * the shape cache (kept in step with the doc), the undo history, the selection, the in-place edit
- * and the tools, and it runs the frame step: tools commit their drag, then views draw.
+ * the shape cache (kept in step with the doc), the selection, the in-place edit and the tools, and
+ * it runs the frame step: tools commit their drag, then views draw.
+ *
+ * The undo history belongs to the board, not to the editor: one per Board (boardUndo), created by
+ * the first editor mounted on it and destroyed with the board's doc. The canvas swaps editors when
+ * it shows a version of the board read-only and back (components/history); the user's live undo
+ * stack must survive that, so dispose() only closes an open gesture and leaves the history alone.
  */
-import { createHistory, deleteShapes, getShape, observeShapes, ShapeCache, transact, updateShape, type Board, type Shape } from '@/lib/board';
+import { createHistory, deleteShapes, getShape, observeShapes, ShapeCache, transact, updateShape, type Board, type BoardHistory, type Shape } from '@/lib/board';
 import { hitShape } from '@/lib/board/hit-test';
 import { shapeBounds } from '@/lib/board/shape-geometry';
 import { boxContains, unionBoxes, type Box } from '@/lib/geometry/box';
@@ -27,6 +32,50 @@ const rafSchedule = (step: () => void) => {
   return () => cancelAnimationFrame(id);
 };
 
+/** A board's undo history and whether a gesture is merging writes into its current step. */
+type BoardUndo = { history: BoardHistory; gestureOpen: boolean };
+
+/** One history per board; Y.UndoManager destroys itself with the doc, so nothing here needs freeing. */
+const undoByBoard = new WeakMap<Board, BoardUndo>();
+
+function boardUndo(board: Board): BoardUndo {
+  let undo = undoByBoard.get(board);
+  if (!undo) undoByBoard.set(board, (undo = { history: createHistory(board), gestureOpen: false }));
+  return undo;
+}
+
+/** `fn`'s writes as one LOCAL transaction: one undo step, or part of the open gesture's step. */
+function runOn<T>(board: Board, undo: BoardUndo, fn: () => T, opts: RunOptions): T {
+  const { history } = undo;
+  if (opts.gesture) {
+    if (!undo.gestureOpen) history.beginGesture();
+    undo.gestureOpen = true;
+    return transact(board, fn);
+  }
+  if (!undo.gestureOpen) return transact(board, fn);
+  // a separate step in the middle of a gesture: close it, write, reopen
+  history.endGesture();
+  try {
+    return transact(board, fn);
+  } finally {
+    history.beginGesture();
+  }
+}
+
+function endGestureOf(undo: BoardUndo): void {
+  if (!undo.gestureOpen) return;
+  undo.gestureOpen = false;
+  undo.history.endGesture();
+}
+
+/**
+ * One undoable step on a board whose editor is not mounted right now (the canvas shows a version
+ * of it): the same history and step rules as `editor.run` of that board's editor.
+ */
+export function runOnBoard<T>(board: Board, fn: () => T): T {
+  return runOn(board, boardUndo(board), fn, {});
+}
+
 /** The candidates' query box for a point hit test. */
 const around = (p: Vec, t: number): Box => ({ x: p.x - t, y: p.y - t, w: 2 * t, h: 2 * t });
 
@@ -35,11 +84,11 @@ export function createEditor(options: EditorOptions): Editor {
   const schedule = options.schedule ?? rafSchedule;
   const cache = new ShapeCache();
   cache.reset(board);
-  const history = createHistory(board);
+  const undo = boardUndo(board);
+  const { history } = undo;
   const drawers = new Set<() => void>();
   let size = { width: 0, height: 0 };
   let cancelFrame: (() => void) | null = null;
-  let gestureOpen = false;
   let flushing = false;
 
   const store = useEditorStore;
@@ -82,26 +131,8 @@ export function createEditor(options: EditorOptions): Editor {
       for (const draw of drawers) draw();
     },
 
-    run: <T,>(fn: () => T, opts: RunOptions = {}): T => {
-      if (opts.gesture) {
-        if (!gestureOpen) history.beginGesture();
-        gestureOpen = true;
-        return transact(board, fn);
-      }
-      if (!gestureOpen) return transact(board, fn);
-      // a separate step in the middle of a gesture: close it, write, reopen
-      history.endGesture();
-      try {
-        return transact(board, fn);
-      } finally {
-        history.beginGesture();
-      }
-    },
-    endGesture: () => {
-      if (!gestureOpen) return;
-      gestureOpen = false;
-      history.endGesture();
-    },
+    run: <T,>(fn: () => T, opts: RunOptions = {}): T => runOn(board, undo, fn, opts),
+    endGesture: () => endGestureOf(undo),
     undo: () => {
       if (editor.editable()) history.undo();
     },
@@ -131,9 +162,9 @@ export function createEditor(options: EditorOptions): Editor {
       const current = store.getState().editing;
       if (current?.kind === kind && current.id === id) return;
       if (current) editor.stopEditing();
-      if (kind === 'text' && !gestureOpen) {
+      if (kind === 'text' && !undo.gestureOpen) {
         history.beginGesture(); // the typing is one undo step (with the creation, if the text tool made it)
-        gestureOpen = true;
+        undo.gestureOpen = true;
       }
       store.setState({ editing: { kind, id } satisfies Editing });
     },
@@ -156,12 +187,12 @@ export function createEditor(options: EditorOptions): Editor {
       editor.tools.cancel();
       stopShapes();
       stopHistory();
-      history.destroy();
+      endGestureOf(undo); // a step left open would swallow the next editor's first change
       drawers.clear();
       if (store.getState().editor === editor) store.setState({ editor: null, canUndo: false, canRedo: false, editing: null });
     },
   };
   (editor as { tools: Editor['tools'] }).tools = new Interaction(editor);
-  store.setState({ editor, canUndo: false, canRedo: false, editing: null });
+  store.setState({ editor, canUndo: history.canUndo(), canRedo: history.canRedo(), editing: null });
   return editor;
 }

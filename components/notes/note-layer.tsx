@@ -35,7 +35,10 @@ function singleSelectedNote(board: Board): ShapeId | null {
 export function NoteLayer() {
   const board = useBoardSession((s) => s.board);
   const user = useBoardSession((s) => s.user);
-  const editable = useBoardSession((s) => s.role === 'editor' && s.status !== 'refused');
+  const mayEdit = useBoardSession((s) => s.role === 'editor' && s.status !== 'refused');
+  // not while the canvas shows a version of the board (components/history): its notes are read-only
+  const onCanvas = useEditorStore((s) => s.editor?.board === board);
+  const editable = mayEdit && onCanvas;
   const editing = useEditorStore(editingNote);
   const note = useNoteShape(board, editing);
   const close = useCallback(() => {

@@ -18,7 +18,6 @@ import { noteTreeToHtml } from '@/lib/notes/note-html';
 import { pickPreviews } from '@/lib/notes/note-previews';
 import type { Camera } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
-import { useBoardSession } from '../session/board-session';
 import { editingNote, useEditorStore } from '../editor/editor-store';
 
 type Preview = { note: NoteShape; html: string };
@@ -26,7 +25,8 @@ type Preview = { note: NoteShape; html: string };
 const samePreviews = (a: readonly Preview[], b: readonly Preview[]) => a.length === b.length && a.every((p, i) => p.note === b[i].note && p.html === b[i].html);
 
 export function NotePreviews() {
-  const board = useBoardSession((s) => s.board);
+  // the board on the canvas: the live one, or a version being viewed (components/history)
+  const board = useEditorStore((s) => s.editor?.board ?? null);
   const layer = useRef<HTMLDivElement>(null);
   const [previews, setPreviews] = useState<Preview[]>([]);
 

@@ -1,9 +1,10 @@
 'use client';
 
-/** Export (PNG, SVG, JSON) of the selection or the board, and JSON import with its errors shown. */
+/** Export (PNG, SVG, JSON) of the selection or the board, JSON import with its errors shown, and (editors) deleting the board. */
 import { useRef, useState } from 'react';
 import { useEditorStore } from '@/components/editor/editor-store';
 import { boardFileText, download, fileStem, importBoardFile, scopeShapes, svgText } from './io-actions';
+import { DeleteBoardButton } from './delete-board';
 import { shapesToPng } from './export-png';
 
 const BUTTON = 'rounded-lg px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-40 dark:text-slate-200 dark:hover:bg-slate-700';
@@ -46,10 +47,14 @@ export function BoardMenu({ boardId, canEdit }: { boardId: string; canEdit: bool
           JSON
         </button>
         {canEdit ? (
-          <label className={`${BUTTON} cursor-pointer`} title="Import shapes from a Commonboard JSON file">
-            Import
-            <input ref={fileRef} type="file" accept="application/json,.json" data-testid="import-json" className="sr-only" onChange={(e) => void onFile(e.target.files?.[0])} />
-          </label>
+          <>
+            <label className={`${BUTTON} cursor-pointer`} title="Import shapes from a Commonboard JSON file">
+              Import
+              <input ref={fileRef} type="file" accept="application/json,.json" data-testid="import-json" className="sr-only" onChange={(e) => void onFile(e.target.files?.[0])} />
+            </label>
+            <span className="mx-0.5 h-4 w-px bg-slate-200 dark:bg-slate-700" aria-hidden />
+            <DeleteBoardButton boardId={boardId} className={BUTTON} />
+          </>
         ) : null}
       </div>
       {message ? (

@@ -1,7 +1,7 @@
 'use client';
 
 /** The keyboard shortcuts help, opened with `?` or the help button; Escape or a click outside closes it. */
-import { useEffect, useRef } from 'react';
+import { Modal } from '../ui/modal';
 
 export const SHORTCUTS: { group: string; items: [string, string][] }[] = [
   {
@@ -29,55 +29,32 @@ export const SHORTCUTS: { group: string; items: [string, string][] }[] = [
 ];
 
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    ref.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.stopPropagation();
-        onClose();
-      }
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [open, onClose]);
   if (!open) return null;
   return (
-    <div className="absolute inset-0 z-20 flex items-center justify-center bg-slate-900/30" onPointerDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div
-        ref={ref}
-        role="dialog"
-        aria-modal="true"
-        aria-label="Keyboard shortcuts"
-        tabIndex={-1}
-        data-testid="shortcuts-dialog"
-        className="max-h-[80%] w-[min(720px,92%)] overflow-auto rounded-xl border border-slate-200 bg-white p-5 shadow-xl outline-none dark:border-slate-700 dark:bg-slate-800 dark:text-slate-100"
-      >
-        <div className="mb-3 flex items-center justify-between">
-          <h2 className="text-base font-semibold">Keyboard shortcuts</h2>
-          <button type="button" data-testid="shortcuts-close" onClick={onClose} className="rounded px-2 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-700">
-            ✕<span className="sr-only">Close</span>
-          </button>
-        </div>
-        <div className="grid gap-5 sm:grid-cols-3">
-          {SHORTCUTS.map((g) => (
-            <section key={g.group}>
-              <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{g.group}</h3>
-              <dl className="space-y-1 text-sm">
-                {g.items.map(([keys, label]) => (
-                  <div key={label} className="flex justify-between gap-3">
-                    <dt className="text-slate-700 dark:text-slate-200">{label}</dt>
-                    <dd>
-                      <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs dark:border-slate-600 dark:bg-slate-900">{keys}</kbd>
-                    </dd>
-                  </div>
-                ))}
-              </dl>
-            </section>
-          ))}
-        </div>
+    <Modal label="Keyboard shortcuts" testId="shortcuts-dialog" onClose={onClose} className="w-[min(720px,92%)]">
+      <div className="mb-3 flex items-center justify-between">
+        <h2 className="text-base font-semibold">Keyboard shortcuts</h2>
+        <button type="button" data-testid="shortcuts-close" onClick={onClose} className="rounded px-2 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-700">
+          ✕<span className="sr-only">Close</span>
+        </button>
       </div>
-    </div>
+      <div className="grid gap-5 sm:grid-cols-3">
+        {SHORTCUTS.map((g) => (
+          <section key={g.group}>
+            <h3 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{g.group}</h3>
+            <dl className="space-y-1 text-sm">
+              {g.items.map(([keys, label]) => (
+                <div key={label} className="flex justify-between gap-3">
+                  <dt className="text-slate-700 dark:text-slate-200">{label}</dt>
+                  <dd>
+                    <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 font-mono text-xs dark:border-slate-600 dark:bg-slate-900">{keys}</kbd>
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        ))}
+      </div>
+    </Modal>
   );
 }

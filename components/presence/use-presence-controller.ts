@@ -9,6 +9,7 @@ import { activityOf, cameraForView, camerasDiffer, parsePresenceSettings, viewOf
 import { ViewTrack } from '@/lib/presence/view-track';
 import { screenToBoard, type Camera } from '@/lib/ui/camera';
 import { useUiStore } from '@/lib/ui/ui-store';
+import { useEditorStore } from '../editor/editor-store';
 import { listRemotePresence, observePresence, updateLocalPresence, useBoardSession } from '../session/board-session';
 import { cursorRuntime } from './cursor-runtime';
 import { usePresenceStore } from './presence-store';
@@ -109,6 +110,11 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
     });
     onPresence();
 
+    // a selection in a version shown on the canvas (components/history) names no live shape: not shared
+    const publishSelection = () => {
+      const onLive = useEditorStore.getState().editor?.board === board;
+      updateLocalPresence({ sel: onLive ? [...useUiStore.getState().selection] : [] });
+    };
     const publishView = () => {
       if (size.width > 0 && size.height > 0) updateLocalPresence({ view: viewOf(useUiStore.getState().camera, size) });
     };
@@ -128,9 +134,12 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
           usePresenceStore.getState().stopFollowing(); // a manual pan or zoom
         }
       }
-      if (s.selection !== prev.selection) updateLocalPresence({ sel: [...s.selection] });
+      if (s.selection !== prev.selection) publishSelection();
     });
-    updateLocalPresence({ sel: [...useUiStore.getState().selection] });
+    publishSelection();
+    const stopEditor = useEditorStore.subscribe((s, prev) => {
+      if (s.editor !== prev.editor) publishSelection();
+    });
 
     const stopStore = usePresenceStore.subscribe((s, prev) => {
       if (s.presenting !== prev.presenting) updateLocalPresence({ spot: s.presenting });
@@ -171,6 +180,7 @@ export function usePresenceController(surface: RefObject<HTMLElement | null>): v
       cancelAnimationFrame(followFrame);
       window.clearTimeout(presenceTimer);
       stopUi();
+      stopEditor();
       stopStore();
       resizeObserver.disconnect();
       window.clearInterval(activityTimer);

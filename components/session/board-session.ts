@@ -22,6 +22,9 @@ import { SessionAuth, type ShareLinks } from './session-auth';
 
 export type RemotePresence = PresenceState & { clientId: number };
 
+/** The refusal reason of a board that was deleted (close code 4410): the board screen shows it full page. */
+export const BOARD_DELETED_REASON = 'This board was deleted';
+
 type SessionState = {
   boardId: string | null;
   board: Board | null;
@@ -115,7 +118,8 @@ export const useBoardSession = create<SessionState>((set, get) => ({
     p.on('connection-close', (event) => {
       if (event && a.handleClose(event.code)) return; // token/link trouble: one renewal, then reconnect
       if (event && isPermanentClose(event.code)) {
-        set({ status: 'refused', refusal: { code: event.code, reason: event.reason || `closed with ${event.code}` } });
+        const reason = event.code === CloseCode.BoardDeleted ? BOARD_DELETED_REASON : event.reason || `closed with ${event.code}`;
+        set({ status: 'refused', refusal: { code: event.code, reason } });
       }
     });
     p.on('sync', (synced) => {
@@ -155,6 +159,11 @@ export function getShareLinks(): Promise<ShareLinks> {
 /** Rotates one share link (editors only); connections that used the old one are closed. */
 export function rotateShareLink(which: 'edit' | 'view'): Promise<ShareLinks> {
   return auth ? auth.rotate(which) : Promise.reject(new Error('no board session'));
+}
+
+/** The session's board token (Authorization for the app API: components/session/board-api.ts), or null. */
+export function getBoardToken(): string | null {
+  return auth?.token() ?? null;
 }
 
 /** Resolves once the current session has synced with the server (at once if it already has). */

@@ -68,6 +68,7 @@ export class SessionAuth {
   private destroyed = false;
   /** Set while a rotation of our own link is in flight: its 4401 must wait for the new key. */
   private keyChange: Promise<void> | null = null;
+  private currentToken: string | null = null;
 
   constructor(
     private readonly provider: WebsocketProvider,
@@ -105,6 +106,11 @@ export class SessionAuth {
       await this.renew(true);
     })();
     return true;
+  }
+
+  /** The board token of this session (for the app API's `Authorization: Bearer`), null before the first one. */
+  token(): string | null {
+    return this.currentToken;
   }
 
   synced(): void {
@@ -173,6 +179,7 @@ export class SessionAuth {
     const { token, role, expiresAt } = result.json as TokenResponse;
     if (this.key) storeKey(this.boardId, this.key); // a use: the key's 30 days start again
     this.provider.params = { token };
+    this.currentToken = token;
     this.handlers.onRole(role);
     this.timer = setTimeout(() => void this.renew(false), Math.max(5_000, expiresAt - Date.now() - REFRESH_BEFORE_MS));
     if (connect) this.provider.connect();

@@ -3,6 +3,7 @@
  * fields may be added, never changed). Shapes are plain JSON sorted by z-index.
  */
 import type { Shape } from '../board/schema';
+import type { VersionMeta } from '../history/versions';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected' | 'refused';
 
@@ -26,10 +27,31 @@ export type CommonboardTestApi = {
     /** The offline shell (service worker) has cached this page: a reload works with no network. */
     offlineReady: boolean;
   };
+  /** Version history (components/history/history-test-api.ts). */
+  history: HistoryTestApi;
 } & PresenceTestApi &
   CanvasTestApi &
   NotesTestApi &
   IoTestApi;
+
+/** Version history, as the history panel sees it (docs/testing.md, "Version history"). */
+export type HistoryTestApi = {
+  /** Fetches the board's versions (newest first) and the ids of corrupt ones, as the panel does. */
+  list(): Promise<{ versions: VersionMeta[]; corrupt: number[] }>;
+  /** Opens the panel and shows version `id` read-only on the canvas; rejects if it cannot be loaded. */
+  open(id: number): Promise<void>;
+  /** Back to the live board; resolves once the live canvas (and its undo history) is back. */
+  back(): Promise<void>;
+  /** The version on the canvas (its shapes, and how the live board differs from it now), or null when live. */
+  viewing(): {
+    versionId: number;
+    shapes: Shape[];
+    /** Shape ids added since the version (live only), changed since, removed since (version only). */
+    diff: { added: string[]; changed: string[]; removed: string[] };
+  } | null;
+  /** Whether the history panel is open. */
+  isOpen(): boolean;
+};
 
 type XY = { x: number; y: number };
 

@@ -29,3 +29,8 @@ export function parseRecent(raw: string | null): RecentBoard[] {
 export function addRecent(list: readonly RecentBoard[], id: string, now: number): RecentBoard[] {
   return [{ id, visitedAt: now }, ...list.filter((b) => b.id !== id)].slice(0, MAX_RECENT);
 }
+
+/** Returns the list without `id` (a board that was deleted). */
+export function forgetRecent(list: readonly RecentBoard[], id: string): RecentBoard[] {
+  return list.filter((b) => b.id !== id);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ShapeId } from '../board/schema';
 import { boardToScreen, IDENTITY_CAMERA, MAX_ZOOM, panBy, screenToBoard, zoomAt } from './camera';
-import { addRecent, parseRecent } from './recent-boards';
+import { addRecent, forgetRecent, parseRecent } from './recent-boards';
 import { defaultSyncUrl, parseSyncUrl } from './sync-url';
 import { useUiStore } from './ui-store';
 
@@ -51,6 +51,10 @@ describe('recent boards', () => {
       { id: 'a', visitedAt: 3 },
       { id: 'b', visitedAt: 2 },
     ]);
+  });
+
+  it('forgets a deleted board', () => {
+    expect(forgetRecent(addRecent(addRecent([], 'a', 1), 'b', 2), 'a')).toEqual([{ id: 'b', visitedAt: 2 }]);
   });
 });
 
