@@ -1,7 +1,7 @@
 /** Typed reads and subscriptions over a board. Malformed shapes from peers are skipped, never thrown. */
 import type * as Y from 'yjs';
 import type { Board } from './board';
-import { compareIndex } from './fractional-index';
+import { compareIndex, isIndexKey } from './fractional-index';
 import { parseShape } from './parse-shape';
 import type { Shape, ShapeId } from './schema';
 
@@ -23,9 +23,10 @@ export function listShapes(board: Board): Shape[] {
 /** Top of the z-order, or null on an empty board. */
 export function getTopIndex(board: Board): string | null {
   let top: string | null = null;
-  board.shapes.forEach((y, id) => {
-    const shape = parseShape(id, y);
-    if (shape && (top === null || shape.index > top)) top = shape.index;
+  // only the key is read: parsing every shape (note text included) made each add O(n) parses
+  board.shapes.forEach((y) => {
+    const index = y.get('index');
+    if (isIndexKey(index) && (top === null || index > top)) top = index;
   });
   return top;
 }
