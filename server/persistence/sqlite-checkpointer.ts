@@ -40,6 +40,9 @@ export function startCheckpointer(file: string, intervalMs: number, onError: (me
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // unref'd while running; during a stop nothing else may hold the loop open, and an empty loop
+      // ended the process here with the database still open and the rest of shutdown skipped
+      worker.ref();
       worker.postMessage('stop');
       // bounded: a wedged worker must not hold up shutdown
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref());
