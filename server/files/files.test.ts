@@ -100,6 +100,26 @@ describe('files: round trip', () => {
     expect(readdirSync(join(tmp.dir, 'files', id.slice(0, 2))).filter((n) => n.startsWith(id))).toEqual([id]);
   });
 
+  it('five simultaneous uploads of the same bytes: one 201, four 200, one copy', async () => {
+    const png = await solidPng(700, 500, '#0f0f0f');
+    const id = sha256(png);
+    const statuses = (await Promise.all(Array.from({ length: 5 }, () => uploadFile(base, 'race', png, editor('race'))))).map((r) => r.status);
+    expect(statuses.sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(readdirSync(join(tmp.dir, 'files', id.slice(0, 2))).filter((n) => n.startsWith(id)).sort()).toEqual([id, `${id}.256.webp`]);
+  });
+
+  it('an animated GIF is served as uploaded; its variants come from the first frame', async () => {
+    const frames = await Promise.all(['#ff0000', '#00ff00', '#0000ff'].map((c) => solidPng(1200, 600, c)));
+    const gif = await sharp(frames, { join: { animated: true } }).gif().toBuffer();
+    const put = await uploadFile(base, 'gif', gif, editor('gif'));
+    expect(json(put)).toMatchObject({ type: 'image/gif', width: 1200, height: 600 });
+    const full = await get('gif', sha256(gif));
+    expect([full.headers['content-type'], full.body.equals(gif)]).toEqual(['image/gif', true]);
+    const small = await get('gif', sha256(gif), '?size=256');
+    const meta = await sharp(small.body).metadata();
+    expect([meta.format, meta.width, meta.height, meta.pages ?? 1]).toEqual(['webp', 256, 128, 1]);
+  });
+
   it('ETag + If-None-Match -> 304; Range -> 206, past the end -> 416', async () => {
     const png = await solidPng(64, 64, '#abcdef');
     const id = sha256(png);

@@ -2,7 +2,7 @@
  * Hostile and broken uploads against a real server: every refusal has its contract code, nothing
  * is left in DATA_DIR/files, and the server keeps serving.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,17 @@ describe('hostile uploads', () => {
     await waitFor(() => filesOnDisk(env.tmp.dir).length > before, { what: 'upload started' });
     req.destroy();
     await waitFor(() => filesOnDisk(env.tmp.dir).length === before, { what: 'temporary file removed' });
+    expect((await httpRequest(`${env.base}/healthz`)).status).toBe(200);
+  });
+
+  it('an exception (stored bytes vanished from disk) ends that request with 500, not the process', async () => {
+    const png = await solidPng(14, 14, '#141414');
+    const id = sha256(png);
+    expect((await uploadFile(env.base, 'broken', png, editor('broken'))).status).toBe(201);
+    rmSync(join(env.tmp.dir, 'files', id.slice(0, 2), id));
+    const res = await httpRequest(`${env.base}/files/broken/${id}`, { headers: { Authorization: `Bearer ${editor('broken')}` } });
+    expect([res.status, json(res).error]).toEqual([500, 'server-error']);
+    expect(res.body.toString()).not.toContain(env.tmp.dir); // no paths to the client
     expect((await httpRequest(`${env.base}/healthz`)).status).toBe(200);
   });
 

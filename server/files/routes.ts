@@ -18,7 +18,7 @@ import { rm } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { isFileId, type FileId, type FileInfo, type FileVariantSize } from '../../lib/files/file-contract';
+import { fileErrorText, isFileId, type FileId, type FileInfo, type FileVariantSize } from '../../lib/files/file-contract';
 import type { BoardAuth } from '../auth/board-auth';
 import { CloseCode } from '../../lib/protocol/close-codes';
 import type { Config } from '../config';
@@ -179,7 +179,9 @@ export function createFilesHandler(deps: FilesDeps) {
     const unread = req.method === 'PUT' && !req.complete;
     // the body was not (fully) read: answer, then drop what still comes for a moment and close
     if (unread) res.shouldKeepAlive = false;
-    sendJson(res, err.status, { error: err.code, message: err.message }, { ...cors, ...err.headers });
+    // an unexpected error's message may name paths or queries: the client gets the contract's words
+    const message = err.code === 'server-error' ? fileErrorText('server-error') : err.message;
+    sendJson(res, err.status, { error: err.code, message }, { ...cors, ...err.headers });
     if (unread) {
       req.resume();
       setTimeout(() => req.socket.destroy(), DRAIN_MS).unref();
