@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { FileId } from '../../lib/files/file-contract';
 import { KeyedLock } from './limits';
+import { fsyncPath } from './upload';
 import { fileRowValues, rowToFile, type ByteRange, type FileRow, type FileStore, type Form, type NewFile, type PutOutcome, type StoredFile } from './store';
 
 const FILES_SCHEMA_VERSION = 4;
@@ -121,7 +122,7 @@ export class DiskFileStore implements FileStore {
       const dir = join(this.root, file.info.id.slice(0, 2));
       await mkdir(dir, { recursive: true, mode: 0o700 });
       for (const f of file.forms) await rename(f.path, this.pathOf(file.info.id, f.form));
-      await syncDir(dir);
+      await fsyncPath(dir); // the renames themselves must survive a crash
       const outcome = this.putTx(boardId, file, quota);
       // refused by the quota: the bytes we just placed belong to no row
       if (outcome === 'board-full') await this.unlinkForms(file.info.id);
@@ -168,15 +169,5 @@ export class DiskFileStore implements FileStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
-  }
-}
-
-/** Makes renames into `dir` durable (the directory entry, not just the file's bytes). */
-export async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }

@@ -16,7 +16,7 @@ import { FileError } from './errors';
 import type { JobQueue } from './limits';
 import type { StagedForm } from './store';
 import { svgProblem } from './sniff';
-import { syncFile, tempPath } from './upload';
+import { fsyncPath, tempPath } from './upload';
 
 /** Longest side of an SVG's rasterization. */
 export const SVG_MAX_SIDE = 4096;
@@ -85,7 +85,7 @@ async function makeVariants(input: string, width: number, height: number, option
       forms[forms.length - 1].bytes = info.size;
       source = path;
     }
-    for (const f of forms) await syncFile(f.path);
+    for (const f of forms) await fsyncPath(f.path);
     return forms;
   } catch (err) {
     await Promise.all(forms.map((f) => rm(f.path, { force: true })));
@@ -120,7 +120,7 @@ export function processSvg(svg: Buffer, options: ImageOptions): Promise<Processe
     }
     try {
       checkPixels(info.width, info.height, options.maxPixels);
-      await syncFile(png);
+      await fsyncPath(png);
       const variants = await makeVariants(png, info.width, info.height, options);
       return { width: info.width, height: info.height, forms: [{ form: 'png', path: png, bytes: info.size }, ...variants] };
     } catch (err) {

@@ -14,7 +14,7 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import type { FileId } from '../../lib/files/file-contract';
-import { migrate } from '../persistence/postgres-migrations';
+import { openMigratedPool } from '../persistence/postgres';
 import { fileRowValues, rowToFile, type ByteRange, type FileRow, type FileStore, type Form, type NewFile, type PutOutcome, type StoredFile } from './store';
 
 export const CHUNK_BYTES = 1024 * 1024;
@@ -27,21 +27,7 @@ export class PostgresFileStore implements FileStore {
 
   /** Connects (a small pool of its own: uploads must not starve the boards' pool) and migrates. */
   static async open(connectionString: string, options: { max?: number } = {}): Promise<PostgresFileStore> {
-    const pool = new pg.Pool({ connectionString, max: options.max ?? 4, connectionTimeoutMillis: 5_000, options: '-c synchronous_commit=on' });
-    // an idle client losing its connection must not crash the process; the next query reconnects
-    pool.on('error', () => {});
-    try {
-      const client = await pool.connect();
-      try {
-        await migrate(client);
-      } finally {
-        client.release();
-      }
-    } catch (err) {
-      await pool.end();
-      throw err;
-    }
-    return new PostgresFileStore(pool);
+    return new PostgresFileStore(await openMigratedPool(connectionString, options.max ?? 4));
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -88,7 +74,7 @@ export class PostgresFileStore implements FileStore {
   async reference(boardId: string, fileId: FileId, quota: number): Promise<Exclude<PutOutcome, 'stored'> | null> {
     try {
       return await this.tx(async (c) => {
-        const file = await c.query<{ bytes: string }>('SELECT bytes FROM files WHERE id = $1 FOR KEY SHARE', [fileId]);
+        const file = await c.query<{ bytes: number }>('SELECT bytes FROM files WHERE id = $1 FOR KEY SHARE', [fileId]);
         if (!file.rows[0]) return null;
         const refused = await this.claim(c, boardId, fileId, Number(file.rows[0].bytes), quota);
         if (refused) return refused;
@@ -160,6 +146,7 @@ export class PostgresFileStore implements FileStore {
 }
 
 async function usedBytes(q: pg.Pool | pg.PoolClient, boardId: string): Promise<number> {
+  // SUM of BIGINT is NUMERIC, which pg returns as a string
   const r = await q.query<{ n: string }>(
     'SELECT COALESCE(SUM(f.bytes), 0) AS n FROM board_files b JOIN files f ON f.id = b.file_id WHERE b.board_id = $1',
     [boardId],

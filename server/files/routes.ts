@@ -207,8 +207,8 @@ export function createFilesHandler(deps: FilesDeps) {
         await route(req, res, cors);
       } catch (err) {
         if (err instanceof ClientGone) {
+          // not a refusal (nobody to answer): logged, not counted in file_refusals_total
           log.info({ path: url.split('?')[0], reason: err.message }, 'file upload abandoned by the client');
-          metrics?.fileRefused('bad-request');
           return void res.destroy();
         }
         const refusal = err instanceof FileError ? err : new FileError('server-error', err instanceof Error ? err.message : String(err));

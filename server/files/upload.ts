@@ -64,8 +64,11 @@ export async function receiveUpload(req: IncomingMessage, options: ReceiveOption
   return { path, sha256: hash.digest('hex'), bytes, head: Buffer.concat(headChunks) };
 }
 
-/** fsync of a file we wrote by other means (sharp's toFile) before it is renamed into place. */
-export async function syncFile(path: string): Promise<void> {
+/**
+ * fsync of a file we wrote by other means (sharp's toFile) before it is renamed into place, or of
+ * a directory after renames into it (so the new entries survive a crash too).
+ */
+export async function fsyncPath(path: string): Promise<void> {
   const fh = await open(path, 'r');
   try {
     await fh.sync();
