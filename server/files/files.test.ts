@@ -2,7 +2,7 @@
  * Files over a real server and real sockets: upload, read back, variants, dedupe, caching, ranges,
  * CORS, and who may do what (viewer, forged or missing token, another board's token, the trash).
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,11 +61,16 @@ describe('files: round trip', () => {
     const id = sha256(png);
     expect(readdirSync(join(tmp.dir, 'files', id.slice(0, 2)))).toContain(id);
     expect(readdirSync(join(tmp.dir, 'files', 'tmp'))).toEqual([]);
+    // private like the rest of DATA_DIR: the directories 0700, bytes and variants 0600
+    expect(statSync(join(tmp.dir, 'files')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(tmp.dir, 'files', id.slice(0, 2))).mode & 0o777).toBe(0o700);
+    expect(statSync(join(tmp.dir, 'files', id.slice(0, 2), id)).mode & 0o777).toBe(0o600);
   });
 
   it('makes 256 and 1024 WebP variants of a large image and serves the original for a small one', async () => {
     const big = await solidPng(2000, 1000, '#884422');
     expect((await uploadFile(base, 'variants', big, editor('variants'))).status).toBe(201);
+    expect(statSync(join(tmp.dir, 'files', sha256(big).slice(0, 2), `${sha256(big)}.256.webp`)).mode & 0o777).toBe(0o600);
     for (const [size, w, h] of [
       [256, 256, 128],
       [1024, 1024, 512],

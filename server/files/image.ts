@@ -9,7 +9,7 @@
  * SVG: checked against the policy in sniff.ts, then rasterized to PNG at its own size, at most
  * SVG_MAX_SIDE px on its longest side; the PNG is what is served, and what the variants come from.
  */
-import { rm } from 'node:fs/promises';
+import { chmod, rm } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { FILE_VARIANT_SIZES, type ImageType } from '../../lib/files/file-contract';
 import { FileError } from './errors';
@@ -38,6 +38,12 @@ export interface Processed {
   height: number;
   /** Derived forms (png for an SVG, WebP variants), already fsynced in tmpDir. */
   forms: StagedForm[];
+}
+
+/** sharp writes with the umask's mode: made private like every other file in DATA_DIR, then fsynced. */
+async function seal(path: string): Promise<void> {
+  await chmod(path, 0o600);
+  await fsyncPath(path);
 }
 
 function badImage(err: unknown): FileError {
@@ -85,7 +91,7 @@ async function makeVariants(input: string, width: number, height: number, option
       forms[forms.length - 1].bytes = info.size;
       source = path;
     }
-    for (const f of forms) await fsyncPath(f.path);
+    for (const f of forms) await seal(f.path);
     return forms;
   } catch (err) {
     await Promise.all(forms.map((f) => rm(f.path, { force: true })));
@@ -120,7 +126,7 @@ export function processSvg(svg: Buffer, options: ImageOptions): Promise<Processe
     }
     try {
       checkPixels(info.width, info.height, options.maxPixels);
-      await fsyncPath(png);
+      await seal(png);
       const variants = await makeVariants(png, info.width, info.height, options);
       return { width: info.width, height: info.height, forms: [{ form: 'png', path: png, bytes: info.size }, ...variants] };
     } catch (err) {
