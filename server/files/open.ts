@@ -5,7 +5,7 @@
  * Also runs gc() periodically, so files of boards purged from the trash (by the retention job or
  * `npm run boards -- purge-trash`) are removed.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -24,9 +24,32 @@ export interface OpenedFiles {
 }
 
 export const FILES_DIR = 'files';
+/** A staging directory untouched this long belongs to a dead process (a request lasts at most 300 s). */
+const STALE_TMP_MS = 60 * 60_000;
+
+/**
+ * Uploads are staged on local disk in a cluster too (hashed and checked before they reach the
+ * database), in a directory of this process's own: servers may share one DATA_DIR, and a server
+ * starting must not delete another's uploads in flight. Directories nobody touched for an hour are
+ * leftovers of crashed processes and removed.
+ */
+async function clusterTmpDir(tmpRoot: string, serverId: string): Promise<string> {
+  await mkdir(tmpRoot, { recursive: true, mode: 0o700 });
+  const now = Date.now();
+  // SERVER_ID may be "." or ".." (its pattern allows dots): never a path step
+  const ownName = /^\.+$/.test(serverId) ? `pid-${process.pid}` : serverId;
+  for (const name of await readdir(tmpRoot)) {
+    const path = join(tmpRoot, name);
+    const info = await stat(path).catch(() => null);
+    if (info && (name === ownName || now - info.mtimeMs > STALE_TMP_MS)) await rm(path, { recursive: true, force: true });
+  }
+  const own = join(tmpRoot, ownName);
+  await mkdir(own, { mode: 0o700 });
+  return own;
+}
 
 export async function openFileStore(
-  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'syncDurability' | 'historyPruneMs'>,
+  config: Pick<Config, 'dataDir' | 'databaseUrl' | 'syncDurability' | 'historyPruneMs' | 'serverId'>,
   storage: Storage,
   log: Logger,
 ): Promise<OpenedFiles | null> {
@@ -35,10 +58,7 @@ export async function openFileStore(
   let tmpDir: string;
   if (storage instanceof PostgresStorage && config.databaseUrl) {
     store = await PostgresFileStore.open(config.databaseUrl);
-    // uploads are still staged on local disk (hashed and checked before they reach the database)
-    tmpDir = join(root, 'tmp');
-    await rm(tmpDir, { recursive: true, force: true });
-    await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+    tmpDir = await clusterTmpDir(join(root, 'tmp'), config.serverId ?? String(process.pid));
   } else if (storage instanceof SqliteStorage) {
     const disk = await DiskFileStore.open(storage.file, root, { synchronous: config.syncDurability });
     store = disk;

@@ -109,8 +109,11 @@ describe('PostgresFileStore', () => {
 
   it('serves uploads end to end from a server on DATABASE_URL', async () => {
     const dir = makeTempDir();
-    const server = await startTestServer(dir.dir, { databaseUrl: db.url });
+    const server = await startTestServer(dir.dir, { databaseUrl: db.url, serverId: 's1' });
+    // a second server on the same DATA_DIR stages uploads in its own directory, leaving s1's alone
+    const other = await startTestServer(dir.dir, { databaseUrl: db.url, serverId: 's2' });
     try {
+      expect(server.files!.tmpDir).not.toBe(other.files!.tmpDir);
       const base = httpBase(server.port);
       const png = await solidPng(1500, 300, '#336699');
       const put = await uploadFile(base, 'pg-http', png, testToken('pg-http'));
@@ -123,6 +126,7 @@ describe('PostgresFileStore', () => {
       const small = await httpRequest(`${base}/files/pg-http/${sha256(png)}?size=256`, { headers: auth });
       expect(small.headers['content-type']).toBe('image/webp');
     } finally {
+      await other.close();
       await server.close();
       dir.remove();
     }

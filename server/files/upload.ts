@@ -5,7 +5,7 @@
  * fsynced, so renaming it into place afterwards cannot expose a file whose bytes are not on disk.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { ClientGone, FileError } from './errors';
@@ -38,6 +38,8 @@ export async function receiveUpload(req: IncomingMessage, options: ReceiveOption
   const headChunks: Buffer[] = [];
   let headBytes = 0;
   let bytes = 0;
+  // (re)created if missing: in a cluster another server may have swept an idle staging directory
+  await mkdir(options.tmpDir, { recursive: true, mode: 0o700 });
   const fh = await open(path, 'wx', 0o600);
   try {
     // destroyOnReturn false: on too-large we still answer 413 on this socket, then drain it
