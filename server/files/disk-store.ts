@@ -48,6 +48,9 @@ export class DiskFileStore implements FileStore {
       unreferenced: db.prepare<[], { id: string }>('SELECT id FROM files WHERE NOT EXISTS (SELECT 1 FROM board_files WHERE file_id = files.id)'),
       deleteFile: db.prepare<[string, string]>('DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM board_files WHERE file_id = ?)'),
       allIds: db.prepare<[], { id: string }>('SELECT id FROM files'),
+      references: db.prepare<[], FileRow & { board_id: string }>(
+        `SELECT b.board_id, ${COLUMNS.split(', ').map((c) => `f.${c}`).join(', ')} FROM board_files b JOIN files f ON f.id = b.file_id ORDER BY b.board_id, f.id`,
+      ),
     };
     // quota and insert in one transaction: two uploads to one board cannot both fit the last bytes
     const refer = (boardId: string, fileId: string, bytes: number, quota: number): Exclude<PutOutcome, 'stored'> => {
@@ -94,7 +97,12 @@ export class DiskFileStore implements FileStore {
     return join(this.root, 'tmp');
   }
 
-  private pathOf(id: string, form: Form): string {
+  /** Every board's references with their files (copy-to-postgres). */
+  references(): { boardId: string; file: StoredFile }[] {
+    return this.stmt.references.all().map(({ board_id, ...row }) => ({ boardId: board_id, file: rowToFile(row) }));
+  }
+
+  pathOf(id: string, form: Form): string {
     return join(this.root, id.slice(0, 2), `${id}${SUFFIX[form]}`);
   }
 
