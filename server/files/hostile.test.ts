@@ -91,6 +91,15 @@ describe('hostile uploads', () => {
     expect(small.headers['content-type']).toBe('image/webp');
   });
 
+  it('an SVG declaring a huge canvas is rasterized smaller (4096 px side, MAX_IMAGE_PIXELS), not refused', async () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="50000"><rect width="100000" height="50000" fill="teal"/></svg>');
+    const put = await uploadFile(env.base, 'hostile', svg, editor('hostile'));
+    expect(put.status).toBe(201);
+    const { width, height } = json(put) as { width: number; height: number };
+    expect(width * height).toBeLessThanOrEqual(4_000_000);
+    expect(Math.abs(width / height - 2)).toBeLessThan(0.01);
+  });
+
   it('a PNG bomb (header claims 50,000 x 50,000) is refused before decoding: 422 too-many-pixels', async () => {
     const bomb = await bombPng();
     expect(bomb.byteLength).toBeLessThan(200);

@@ -7,7 +7,8 @@
  * making the variants does, and an image too small for variants is decoded once on its own.
  *
  * SVG: checked against the policy in sniff.ts, then rasterized to PNG at its own size, at most
- * SVG_MAX_SIDE px on its longest side; the PNG is what is served, and what the variants come from.
+ * SVG_MAX_SIDE px on its longest side and MAX_IMAGE_PIXELS (a vector drawing is scaled down, not
+ * refused); the PNG is what is served, and what the variants come from.
  */
 import { chmod, rm } from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
@@ -114,8 +115,13 @@ export function processSvg(svg: Buffer, options: ImageOptions): Promise<Processe
   if (problem) return Promise.reject(new FileError('bad-image', `SVG refused: it contains ${problem}`));
   return options.queue.run(async () => {
     const declared = await dimensions(svg);
-    // librsvg renders at 72 dpi by default; a lower density scales a huge canvas down before rendering
-    const scale = Math.min(1, SVG_MAX_SIDE / Math.max(declared.width, declared.height));
+    // librsvg renders at 72 dpi by default; a lower density scales a huge canvas down before rendering,
+    // to SVG_MAX_SIDE and under MAX_IMAGE_PIXELS (1% margin for the renderer's rounding up)
+    const scale = Math.min(
+      1,
+      SVG_MAX_SIDE / Math.max(declared.width, declared.height),
+      0.99 * Math.sqrt(options.maxPixels / (declared.width * declared.height)),
+    );
     const png = tempPath(options.tmpDir, 'png');
     let info: OutputInfo;
     try {
