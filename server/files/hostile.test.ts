@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, startTestServer, testToken, waitFor } from '../testing/helpers';
+import { MAX_UPLOADS_IN_FLIGHT_PER_IP } from './routes';
 import { bombPng, httpBase, httpRequest, json, noiseImage, sha256, solidPng, uploadFile } from './testing';
 import sharp from 'sharp';
 
@@ -177,6 +178,28 @@ describe('hostile uploads', () => {
     await refused('quota', b, 507, 'board-full');
     // the same bytes on another board still fit there
     expect((await uploadFile(env.base, 'quota-2', b, editor('quota-2'))).status).toBe(201);
+  });
+});
+
+describe('uploads in flight per address', () => {
+  it(`more than ${MAX_UPLOADS_IN_FLIGHT_PER_IP} at once from one address -> 429; each leaves nothing when dropped`, async () => {
+    const before = filesOnDisk(env.tmp.dir).length;
+    const hanging = Array.from({ length: MAX_UPLOADS_IN_FLIGHT_PER_IP }, (_, i) => {
+      const req = request(`${env.base}/files/flight/${i.toString(16).padStart(64, '0')}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${editor('flight')}`, 'Content-Length': String(100 * KiB) },
+        agent: false,
+      });
+      req.on('error', () => {});
+      req.write(Buffer.alloc(KiB));
+      return req;
+    });
+    await waitFor(() => filesOnDisk(env.tmp.dir).length === before + MAX_UPLOADS_IN_FLIGHT_PER_IP, { what: 'uploads in flight' });
+    const extra = await uploadFile(env.base, 'flight', await solidPng(9, 9), editor('flight'));
+    expect([extra.status, json(extra).error, extra.headers['retry-after']]).toEqual([429, 'rate-limited', '1']);
+    for (const req of hanging) req.destroy();
+    await waitFor(() => filesOnDisk(env.tmp.dir).length === before, { what: 'temporary files removed' });
+    expect((await uploadFile(env.base, 'flight', await solidPng(9, 9), editor('flight'))).status).toBe(201);
   });
 });
 

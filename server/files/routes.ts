@@ -37,6 +37,11 @@ import { receiveUpload } from './upload';
 const ROUTE = /^\/files\/([^/]+)\/([^/]+)$/;
 /** Image jobs (sharp decodes) at once, across all uploads. */
 const IMAGE_CONCURRENCY = 2;
+/**
+ * Uploads one address may have in flight (each holds up to MAX_FILE_BYTES of temporary disk); more
+ * are 429 at once. Above the 20 concurrent uploaders the bench runs from one address.
+ */
+export const MAX_UPLOADS_IN_FLIGHT_PER_IP = 32;
 /** After a 413, the rest of a body is read and dropped for at most this long, then the socket closes. */
 const DRAIN_MS = 2_000;
 
@@ -74,6 +79,7 @@ export function createFilesHandler(deps: FilesDeps) {
   const { store, auth, config, log, metrics } = deps;
   const origins = config.allowedOrigins ? new Set(config.allowedOrigins.map(normalizeOrigin)) : null;
   const rate = new UploadRateLimiter(config.fileUploadsPerMinute);
+  const inFlight = new Map<string, number>();
   const image: ImageOptions = { maxPixels: config.maxImagePixels, tmpDir: deps.tmpDir, queue: new JobQueue(IMAGE_CONCURRENCY) };
 
   /** CORS headers for an allowed browser origin; a refused origin is a 403. */
@@ -99,8 +105,22 @@ export function createFilesHandler(deps: FilesDeps) {
   }
 
   async function upload(req: IncomingMessage, boardId: string, fileId: FileId): Promise<{ status: number; info: FileInfo }> {
-    const retryAfter = rate.take(req.socket.remoteAddress ?? 'unknown');
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const busy = inFlight.get(ip) ?? 0;
+    if (busy >= MAX_UPLOADS_IN_FLIGHT_PER_IP) throw new FileError('rate-limited', 'too many uploads at once', { 'Retry-After': '1' });
+    const retryAfter = rate.take(ip);
     if (retryAfter > 0) throw new FileError('rate-limited', 'too many uploads', { 'Retry-After': String(retryAfter) });
+    inFlight.set(ip, busy + 1);
+    try {
+      return await admitted(req, boardId, fileId);
+    } finally {
+      const left = (inFlight.get(ip) ?? 1) - 1;
+      if (left > 0) inFlight.set(ip, left);
+      else inFlight.delete(ip);
+    }
+  }
+
+  async function admitted(req: IncomingMessage, boardId: string, fileId: FileId): Promise<{ status: number; info: FileInfo }> {
     await authorize(req, boardId, true);
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > config.maxFileBytes) throw new FileError('too-large', `Content-Length ${declared} exceeds ${config.maxFileBytes}`);
