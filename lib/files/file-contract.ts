@@ -62,7 +62,7 @@ export const FILE_ERROR_STATUS = {
 } as const;
 export type FileErrorCode = keyof typeof FILE_ERROR_STATUS;
 
-/** Defaults of the server's limits (README: MAX_FILE_BYTES, BOARD_FILES_MAX_BYTES, MAX_IMAGE_PIXELS, FILE_UPLOADS_PER_MINUTE). */
+/** Defaults of the server's limits (README: MAX_FILE_BYTES, BOARD_FILES_MAX_BYTES, MAX_IMAGE_PIXELS). */
 export const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
 export const DEFAULT_BOARD_FILES_MAX_BYTES = 1024 * 1024 * 1024;
 /** 100 megapixels: a 10,000 x 10,000 image decodes to 400 MB of RGBA; more is refused as a bomb. */
