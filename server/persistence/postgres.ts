@@ -57,6 +57,28 @@ const APPEND_SQL = `
   )
   SELECT id, last_seq FROM b`;
 
+/**
+ * A pool with our session options (durable commits, BIGINT as number), the schema migrated;
+ * throws (pool ended) if the database is unreachable. The file store opens its own with it.
+ */
+export async function openMigratedPool(connectionString: string, max: number): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000, types, options: SESSION_OPTIONS });
+  // an idle client losing its connection must not crash the process; the next query reconnects
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  return pool;
+}
+
 export interface PostgresOptions {
   /** Pool size; each server needs few (one append transaction at a time, plus loads). */
   max?: number;
@@ -73,20 +95,7 @@ export class PostgresStorage extends PostgresVersionStore implements SharedStora
 
   /** Connects and runs migrations; throws if the database is unreachable. */
   static async open(connectionString: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
-    const pool = new pg.Pool({ connectionString, max: options.max ?? 8, connectionTimeoutMillis: 5_000, types, options: SESSION_OPTIONS });
-    // an idle client losing its connection must not crash the process; the next query reconnects
-    pool.on('error', () => {});
-    try {
-      const client = await pool.connect();
-      try {
-        await migrate(client);
-      } finally {
-        client.release();
-      }
-    } catch (err) {
-      await pool.end();
-      throw err;
-    }
+    const pool = await openMigratedPool(connectionString, options.max ?? 8);
     return new PostgresStorage(pool);
   }
 
