@@ -90,7 +90,7 @@ describe('npm run boards (SQLite, beside a running server)', () => {
       expect(r.code, bad.join(' ')).toBe(2);
       expect(r.stderr).toContain('usage: npm run boards --');
     }
-  });
+  }, 120_000); // 14 real processes, each starting tsx: 30 s was too tight on 2 busy cores
 
   it('fails with exit code 1 when DATA_DIR holds no database, creating none', async () => {
     const tmp = makeTempDir();
