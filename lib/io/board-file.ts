@@ -40,7 +40,8 @@ function fromV1(shape: unknown): unknown {
   return { ...s, style, locked: s.locked ?? false };
 }
 
-const STEPS: Record<number, (shape: unknown) => unknown> = { 1: fromV1 };
+/** v3 added the image type; a v2 file has none, so its shapes pass unchanged. */
+const STEPS: Record<number, (shape: unknown) => unknown> = { 1: fromV1, 2: (shape) => shape };
 
 /** Parses and validates a board file's text. Never throws. */
 export function parseBoardFile(text: string): ParseResult {
