@@ -11,7 +11,8 @@
  * Showing: the painter asks the ImageCache (image-cache.ts) for a bitmap; its loader reads the local
  * copy first, else GETs the variant from the sync server with the board token.
  */
-import { addImages, type NewImage, type ShapeId, type Vec } from '@/lib/board';
+import { addImages, type ImageShape, type NewImage, type ShapeId, type Vec } from '@/lib/board';
+import type { ImageView } from '../canvas/shape-painter';
 import { base64ToBytes, bytesToBase64, checkImageBytes, fileIdOf } from '@/lib/files/file-bytes';
 import {
   DEFAULT_MAX_IMAGE_PIXELS,
@@ -83,13 +84,26 @@ export async function ingestBytes(bytes: Uint8Array): Promise<IngestResult> {
   return { ok: true, image: { fileId, type: check.type, bytes, width: bitmap.width, height: bitmap.height, bitmap } };
 }
 
+/** Asks the mounted canvas for a frame (set by board-canvas.tsx; the canvas may mount before the service). */
+let redrawHook: (() => void) | null = null;
+const redraw = () => redrawHook?.();
+
+export function setImageRedraw(fn: (() => void) | null): void {
+  redrawHook = fn;
+}
+
+/** The painter's view of an image (shape-painter.ts ImageSource): O(1), no allocation beyond the result. */
+export function imageView(s: ImageShape, screenPx: number): ImageView {
+  const svc = service;
+  const bitmap = svc ? svc.cache.lookup(s.fileId, Math.max(s.naturalWidth, s.naturalHeight), screenPx) : null;
+  return { bitmap, failed: useFileStore.getState().uploads[s.fileId]?.state === 'failed' };
+}
+
 class FileService {
   readonly cache: ImageCache;
   readonly queue: UploadQueue;
-  private redraw: (() => void) | null = null;
-
   constructor(readonly boardId: string) {
-    this.cache = new ImageCache((id, variant) => this.load(id, variant), () => this.redraw?.());
+    this.cache = new ImageCache((id, variant) => this.load(id, variant), () => redraw());
     this.queue = new UploadQueue({
       boardId,
       fetch: (url, init) => fetch(url, init),
@@ -103,13 +117,9 @@ class FileService {
           showToast(fileErrorText(state.code));
           void removePendingUpload(boardId, fileId); // a retry adds it back
         }
-        this.redraw?.();
+        redraw();
       },
     });
-  }
-
-  setRedraw(fn: (() => void) | null): void {
-    this.redraw = fn;
   }
 
   async resume(): Promise<void> {
@@ -264,4 +274,37 @@ export async function importEmbeddedFiles(files: Readonly<Record<string, unknown
     stored.add(id);
   }
   return { stored, errors };
+}
+
+/** A full-size bitmap for an export, not kept in the cache (the caller closes it). */
+export async function exportBitmap(fileId: FileId): Promise<ImageBitmap | null> {
+  const f = await fileBytes(fileId);
+  if (!f) return null;
+  try {
+    return await decodeImage(new Blob([f.bytes.slice().buffer], { type: f.type }), f.type);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Copy: keeps the copied images' bytes in this browser (IndexedDB is per origin, shared by boards),
+ * so a paste on another board can upload them there. Runs after the copy event, in the background.
+ */
+export async function prefetchFiles(fileIds: readonly FileId[]): Promise<void> {
+  for (const id of fileIds) {
+    if (await getLocalFile(id)) continue;
+    const f = await fileBytes(id);
+    if (f) await putLocalFile(id, { type: f.type, blob: new Blob([f.bytes.slice().buffer], { type: f.type }) });
+  }
+}
+
+/**
+ * Paste: queues uploads to this board of the pasted images whose bytes this browser has (a paste
+ * from another board); the server answers 200 at once for a file this board already has.
+ */
+export async function adoptFiles(fileIds: readonly FileId[]): Promise<void> {
+  const s = service;
+  if (!s) return;
+  for (const id of fileIds) if (await getLocalFile(id)) s.retry(id);
 }

@@ -9,8 +9,11 @@ import { DEFAULT_STYLE, FILL_MODES, SCHEMA_VERSION, type ShapeInput } from '@/li
 import { formatIssues, shapeListSchema, toShapeInputs } from './shape-schema';
 
 export const BOARD_FILE_FORMAT = 'commonboard';
-/** Larger files are refused before parsing (a 10,000-shape board is a few MB). */
-export const MAX_BOARD_FILE_BYTES = 25 * 1024 * 1024;
+/**
+ * Larger files are refused before parsing (a 10,000-shape board is a few MB; the rest of the room
+ * is for embedded images, base64 in `files`).
+ */
+export const MAX_BOARD_FILE_BYTES = 128 * 1024 * 1024;
 
 export type BoardFile = { format: typeof BOARD_FILE_FORMAT; version: number; exportedAt: string; shapes: ShapeInput[] };
 
