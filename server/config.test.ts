@@ -1,6 +1,6 @@
 /** Environment parsing for the limits: defaults, values, and one clear error per bad variable. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_HISTORY, DEFAULT_LIMITS, loadConfig as load } from './config';
+import { ConfigError, DEFAULT_FILES, DEFAULT_HISTORY, DEFAULT_LIMITS, loadConfig as load } from './config';
 
 // Next's types make NODE_ENV required on ProcessEnv; a plain record is what the server reads
 const loadConfig = (vars: Record<string, string>) => load(vars as NodeJS.ProcessEnv);
@@ -125,5 +125,22 @@ describe('loadConfig version history and trash', () => {
       'Invalid configuration: HISTORY_KEEP_DAILY_DAYS=10 must be 0 (forever) or at least HISTORY_KEEP_HOURLY_DAYS=30',
     );
     expect(loadConfig({ HISTORY_KEEP_DAILY_DAYS: '30' }).historyKeepDailyDays).toBe(30);
+  });
+});
+
+describe('loadConfig file limits', () => {
+  it('reads MAX_FILE_BYTES, BOARD_FILES_MAX_BYTES, MAX_IMAGE_PIXELS, FILE_UPLOADS_PER_MINUTE with the contract defaults', () => {
+    expect(loadConfig({})).toMatchObject(DEFAULT_FILES);
+    expect(
+      loadConfig({ MAX_FILE_BYTES: '1048576', BOARD_FILES_MAX_BYTES: '10485760', MAX_IMAGE_PIXELS: '1000000', FILE_UPLOADS_PER_MINUTE: '10' }),
+    ).toMatchObject({ maxFileBytes: 1048576, boardFilesMaxBytes: 10485760, maxImagePixels: 1000000, fileUploadsPerMinute: 10 });
+  });
+
+  it('names a bad value, and refuses a board quota smaller than one file', () => {
+    expect(() => loadConfig({ MAX_FILE_BYTES: '25MB' })).toThrow(/MAX_FILE_BYTES="25MB": must be a whole number/);
+    expect(() => loadConfig({ FILE_UPLOADS_PER_MINUTE: '0' })).toThrow(/FILE_UPLOADS_PER_MINUTE="0"/);
+    expect(() => loadConfig({ MAX_FILE_BYTES: '4096', BOARD_FILES_MAX_BYTES: '2048' })).toThrow(
+      'BOARD_FILES_MAX_BYTES=2048 must be at least MAX_FILE_BYTES=4096',
+    );
   });
 });

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import {
+  DEFAULT_BOARD_FILES_MAX_BYTES,
+  DEFAULT_FILE_UPLOADS_PER_MINUTE,
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_MAX_IMAGE_PIXELS,
+} from '../lib/files/file-contract';
 
 /** Everything the server needs to run; env supplies the first six, the rest are tuning knobs. */
 export interface Config {
@@ -74,6 +80,14 @@ export interface Config {
   historyPruneMs: number;
   /** A deleted board is purged (everything of it) this long after it went to the trash. */
   trashRetentionDays: number;
+  /** Files (server/files): largest upload in bytes; more is a 413 as soon as it is exceeded. */
+  maxFileBytes: number;
+  /** Files: total bytes of the files one board references; more is a 507. */
+  boardFilesMaxBytes: number;
+  /** Files: largest image (width x height, read from its header before decoding); more is a 422. */
+  maxImagePixels: number;
+  /** Files: uploads per client address per minute; more is a 429 with Retry-After. */
+  fileUploadsPerMinute: number;
 }
 
 export const SYNC_DURABILITIES = ['full', 'normal'] as const;
@@ -108,6 +122,14 @@ export const DEFAULT_HISTORY = {
   historyKeepDailyDays: 0,
   historyPruneMs: 60 * 60_000,
   trashRetentionDays: 30,
+} satisfies Partial<Config>;
+
+/** Defaults of the file limits (documented in the README; shared with the browser in lib/files). */
+export const DEFAULT_FILES = {
+  maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+  boardFilesMaxBytes: DEFAULT_BOARD_FILES_MAX_BYTES,
+  maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
+  fileUploadsPerMinute: DEFAULT_FILE_UPLOADS_PER_MINUTE,
 } satisfies Partial<Config>;
 
 /** A positive integer given as a decimal string; rejects "", "1e3", "12abc" that Number() would accept. */
@@ -181,6 +203,12 @@ const envSchema = z.object({
   HISTORY_KEEP_DAILY_DAYS: intString(0, 100 * 365).default(DEFAULT_HISTORY.historyKeepDailyDays),
   HISTORY_PRUNE_MS: intString(1_000, 7 * 24 * 60 * 60_000).default(DEFAULT_HISTORY.historyPruneMs),
   TRASH_RETENTION_DAYS: intString(1, 100 * 365).default(DEFAULT_HISTORY.trashRetentionDays),
+  MAX_FILE_BYTES: intString(1024, 4096 * MiB).default(DEFAULT_FILES.maxFileBytes),
+  // up to 1 PiB: still an exact integer in a double
+  BOARD_FILES_MAX_BYTES: intString(1024, 1024 * 1024 * 1024 * MiB).default(DEFAULT_FILES.boardFilesMaxBytes),
+  // libvips refuses more than 2^32 - 1 pixels per image anyway
+  MAX_IMAGE_PIXELS: intString(1, 2 ** 32 - 1).default(DEFAULT_FILES.maxImagePixels),
+  FILE_UPLOADS_PER_MINUTE: intString(1, 1_000_000).default(DEFAULT_FILES.fileUploadsPerMinute),
 });
 
 /** Default SERVER_ID: unique per process, readable in logs. */
@@ -204,6 +232,7 @@ export const DEFAULT_TUNING = {
   presenceWindowMs: 20,
   ...DEFAULT_LIMITS,
   ...DEFAULT_HISTORY,
+  ...DEFAULT_FILES,
 } satisfies Partial<Config>;
 
 /** Parses the environment; throws ConfigError with a one-line message naming every bad variable. */
@@ -240,6 +269,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       `Invalid configuration: HISTORY_KEEP_DAILY_DAYS=${e.HISTORY_KEEP_DAILY_DAYS} must be 0 (forever) or at least HISTORY_KEEP_HOURLY_DAYS=${e.HISTORY_KEEP_HOURLY_DAYS}`,
     );
   }
+  // a board that cannot hold one file of the maximum size would refuse uploads MAX_FILE_BYTES allows
+  if (e.BOARD_FILES_MAX_BYTES < e.MAX_FILE_BYTES) {
+    throw new ConfigError(
+      `Invalid configuration: BOARD_FILES_MAX_BYTES=${e.BOARD_FILES_MAX_BYTES} must be at least MAX_FILE_BYTES=${e.MAX_FILE_BYTES}`,
+    );
+  }
   return {
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
@@ -273,6 +308,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     historyKeepDailyDays: e.HISTORY_KEEP_DAILY_DAYS,
     historyPruneMs: e.HISTORY_PRUNE_MS,
     trashRetentionDays: e.TRASH_RETENTION_DAYS,
+    maxFileBytes: e.MAX_FILE_BYTES,
+    boardFilesMaxBytes: e.BOARD_FILES_MAX_BYTES,
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
+    fileUploadsPerMinute: e.FILE_UPLOADS_PER_MINUTE,
     // the drain window must fit inside the shutdown deadline, with time left to flush
     shutdownTimeoutMs: Math.max(DEFAULT_TUNING.shutdownTimeoutMs, e.DRAIN_MS + 7_000),
   };

@@ -30,6 +30,8 @@ import { guardRequests } from './transport/guard';
 import { createHttpFallback } from './transport/http-fallback';
 import { guardPendingConnections } from './transport/pending-guard';
 import { attachWsTransport } from './transport/ws';
+import { openFileStore, type OpenedFiles } from './files/open';
+import { createFilesHandler } from './files/routes';
 
 export interface RunningServer {
   port: number;
@@ -38,6 +40,8 @@ export interface RunningServer {
   storage: Storage;
   /** Version history and trash; null when storage keeps no versions. */
   history: HistoryService | null;
+  /** Images on boards (server/files); null when storage is neither SQLite nor Postgres (some tests). */
+  files: OpenedFiles | null;
   connectionCount(): number;
   /** Graceful stop: stop accepting, close sockets with 1012 spread over drainMs, flush and compact every board. */
   close(): Promise<void>;
@@ -109,6 +113,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const historyApi = createHistoryApiHandler({ secret: authSecret, history, log });
   const retention = versionStore ? new RetentionJob(versionStore, config, log, metrics, corrupt) : null;
   retention?.start();
+  // files: bytes under DATA_DIR/files + SQLite metadata, or all in Postgres; purged boards' files collected
+  const files = await openFileStore(config, storage, log);
+  const filesHandler = files
+    ? createFilesHandler({ store: files.store, auth, config, tmpDir: files.tmpDir, log, metrics })
+    : () => false;
   let shuttingDown = false;
   const readyStorage = storage;
   const httpHandler = createHttpHandler(
@@ -127,7 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // one admission for both transports, so per-board / per-IP caps can't be doubled by mixing them
   const gate = new ConnectionGate(new AdmissionControl(config), auth, log, metrics);
   const fallback = createHttpFallback(registry, config, log, metrics, auth, gate);
-  const http = createServer(guardRequests((req, res) => historyApi(req, res) || api(req, res) || fallback.handle(req, res) || httpHandler(req, res), log, metrics));
+  const http = createServer(guardRequests((req, res) => filesHandler(req, res) || historyApi(req, res) || api(req, res) || fallback.handle(req, res) || httpHandler(req, res), log, metrics));
   guardPendingConnections(http, config);
   const transport = attachWsTransport(http, registry, config, log, metrics, auth, gate);
 
@@ -156,6 +165,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       await transport.drain();
       retention?.stop();
+      await files?.close();
       // every board's last version is taken here, before its final compaction
       await registry.flushAll();
       registry.destroyAll();
@@ -177,6 +187,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     registry,
     storage,
     history,
+    files,
     connectionCount: () => transport.connectionCount + fallback.connectionCount,
     close,
   };

@@ -62,11 +62,13 @@ export const FILE_ERROR_STATUS = {
 } as const;
 export type FileErrorCode = keyof typeof FILE_ERROR_STATUS;
 
-/** Defaults of the server's limits (README: MAX_FILE_BYTES, BOARD_FILES_MAX_BYTES, MAX_IMAGE_PIXELS). */
+/** Defaults of the server's limits (README: MAX_FILE_BYTES, BOARD_FILES_MAX_BYTES, MAX_IMAGE_PIXELS, FILE_UPLOADS_PER_MINUTE). */
 export const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
 export const DEFAULT_BOARD_FILES_MAX_BYTES = 1024 * 1024 * 1024;
 /** 100 megapixels: a 10,000 x 10,000 image decodes to 400 MB of RGBA; more is refused as a bomb. */
 export const DEFAULT_MAX_IMAGE_PIXELS = 100_000_000;
+/** Uploads per client address per minute (FILE_UPLOADS_PER_MINUTE); more answer 429 with Retry-After. */
+export const DEFAULT_FILE_UPLOADS_PER_MINUTE = 120;
 
 /** Words for the user, per refusal (the shape and the toast show these). */
 export function fileErrorText(code: FileErrorCode, maxFileBytes = DEFAULT_MAX_FILE_BYTES): string {

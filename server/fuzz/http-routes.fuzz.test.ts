@@ -1,6 +1,6 @@
 /**
  * Property-based fuzzing of every HTTP route of the sync server (health, metrics, the internal link
- * API, the HTTP fallback, the WebSocket upgrade) over raw TCP against a real server: request
+ * API, the HTTP fallback, files, the WebSocket upgrade) over raw TCP against a real server: request
  * targets full of broken percent-encodings, odd methods, headers and bodies. Properties: no request
  * is answered 500 or kills the server, nothing reaches the request guard's catch-all
  * (errors_total{kind="http"} stays 0), and /healthz answers after every request.
@@ -47,7 +47,7 @@ function send(request: Buffer): Promise<number> {
 }
 
 const segment = fc.oneof(
-  fc.constantFrom('fallback', 'api', 'boards', 'links', 'resolve', 'rotate', 'healthz', 'readyz', 'metrics', 'board-1', ''),
+  fc.constantFrom('fallback', 'api', 'boards', 'links', 'resolve', 'rotate', 'healthz', 'readyz', 'metrics', 'board-1', '', 'files', 'ab'.repeat(32)),
   fc.constantFrom('%', '%E0%A4%A', '%ZZ', '%00', '%2F', '..', '%C0%AF', '%FF%FE', '%%', 'a%', '%e2%82'),
   fc.stringMatching(/^[A-Za-z0-9_%.~-]{1,12}$/),
 );

@@ -9,6 +9,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, type Counter as CounterT } from 'prom-client';
+import { FILE_ERROR_STATUS, type FileErrorCode } from '../../lib/files/file-contract';
 
 export const FRAME_TYPES = ['sync_step1', 'sync_step2', 'sync_update', 'awareness', 'auth', 'query_awareness', 'unknown'] as const;
 export type FrameType = (typeof FRAME_TYPES)[number];
@@ -106,6 +107,9 @@ export class Metrics {
   private readonly catchUps: Record<string, CounterT.Internal>;
   private readonly caughtUp: Record<string, CounterT.Internal>;
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  private readonly fileRefusals: Record<string, CounterT.Internal>;
+  private readonly fileUploadBytes: Counter;
+  private readonly filesStored: Counter;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -150,6 +154,12 @@ export class Metrics {
       new Counter({ name: 'commonboard_cluster_caught_up_updates_total', help: 'Scale-out: updates (and snapshots) applied from storage instead of Redis', labelNames: ['reason'], registers }),
       CATCH_UP_REASONS,
     );
+    this.fileRefusals = bind(
+      new Counter({ name: 'commonboard_file_refusals_total', help: 'File requests refused, by error code (lib/files/file-contract.ts)', labelNames: ['code'], registers }),
+      Object.keys(FILE_ERROR_STATUS),
+    );
+    this.fileUploadBytes = new Counter({ name: 'commonboard_file_upload_bytes_total', help: 'Bytes received in file upload bodies (refused ones too)', registers });
+    this.filesStored = new Counter({ name: 'commonboard_files_stored_total', help: 'Uploads stored as a new file (not deduplicated)', registers });
     const { clusterBacklog, redisConnected } = sources;
     if (clusterBacklog) {
       new Gauge({ name: 'commonboard_cluster_backlog', help: 'Scale-out: updates received ahead of a missing seq, waiting', registers, collect() { this.set(clusterBacklog()); } });
@@ -193,6 +203,18 @@ export class Metrics {
 
   error(kind: ErrorKind): void {
     this.errorCounters[kind].inc();
+  }
+
+  fileRefused(code: FileErrorCode): void {
+    this.fileRefusals[code].inc();
+  }
+
+  fileBytesIn(bytes: number): void {
+    this.fileUploadBytes.inc(bytes);
+  }
+
+  fileStored(): void {
+    this.filesStored.inc();
   }
 
   reconnected(): void {

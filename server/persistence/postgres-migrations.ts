@@ -12,10 +12,12 @@
  * - versions(board_id, id, …, base_id, state_vector, data): version history (postgres-versions.ts);
  *   board_meta(board_id, last_version_id, checkpoint_version_id, deleted_at): the version counter,
  *   whose row is also the per-board lock of version writes, the checkpoint and the trash mark.
+ * - files, file_chunks, board_files: images on boards (server/files/schema.ts).
  */
 import type { PoolClient } from 'pg';
+import { PG_FILES_SCHEMA } from '../files/schema';
 
-export const PG_SCHEMA_VERSION = 2;
+export const PG_SCHEMA_VERSION = 3;
 
 /** Any constant shared by all Commonboard servers: the key of the migration advisory lock. */
 const MIGRATION_LOCK_KEY = 0x636f6d6d; // "comm"
@@ -81,6 +83,8 @@ const MIGRATIONS: Record<number, string> = {
     );
     CREATE INDEX board_meta_trash ON board_meta (deleted_at) WHERE deleted_at IS NOT NULL;
   `,
+  // files on boards, bytes included (server/files/postgres-store.ts)
+  3: PG_FILES_SCHEMA,
 };
 
 /** Brings the database to PG_SCHEMA_VERSION; throws if it is newer than this server knows. */

@@ -17,7 +17,8 @@ import { INSERT_COLUMNS, META_COLUMNS, chainTip, insertedMeta, isDuplicate, newR
 import type { AddVersionOptions, NewVersion, RetentionPolicy, TrashedBoard, VersionMeta, VersionStore } from './versions';
 
 /** Every table keyed by board (`boards` by id): purging a board empties all of them. */
-const BOARD_TABLES = ['updates', 'snapshots', 'board_links', 'versions'] as const;
+// board_files: a purged board's references go with it; the files themselves are collected by the file store's gc()
+const BOARD_TABLES = ['updates', 'snapshots', 'board_links', 'versions', 'board_files'] as const;
 
 type Link = { id: number; base_id: number | null };
 

@@ -145,6 +145,6 @@ describeWithServices('postgres storage shared by several servers', missing, () =
     await c.connect();
     const { rows } = await c.query<{ version: number }>('SELECT version FROM commonboard_schema ORDER BY version');
     await c.end();
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 });

@@ -49,7 +49,8 @@ export const SQLITE_VERSIONS_SCHEMA = `
 `;
 
 /** Every table keyed by board: purging a board empties all of them. */
-const BOARD_TABLES = ['updates', 'snapshots', 'board_links', 'versions', 'board_meta'] as const;
+// board_files: a purged board's references go with it; the files themselves are collected by the file store's gc()
+const BOARD_TABLES = ['updates', 'snapshots', 'board_links', 'versions', 'board_meta', 'board_files'] as const;
 
 function prepare(db: Database.Database) {
   return {

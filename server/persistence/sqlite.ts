@@ -10,10 +10,11 @@
 import Database from 'better-sqlite3';
 import { toLinks, type LinkRow } from './link-rows';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer';
+import { SQLITE_FILES_SCHEMA } from '../files/schema';
 import { SQLITE_VERSIONS_SCHEMA, SqliteVersionStore } from './sqlite-versions';
 import type { BoardLinks, LinkKind, Storage, StoredBoard } from './storage';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 /** Older snapshots are kept for recovery from a state that later fails to load (yjs #417). */
 const SNAPSHOTS_KEPT = 3;
 /** SQLite's own default: used again if the checkpoint worker fails. */
@@ -59,6 +60,8 @@ const MIGRATIONS: Record<number, string> = {
   `,
   // version history and the board trash (sqlite-versions.ts)
   3: SQLITE_VERSIONS_SCHEMA,
+  // files on boards (server/files/disk-store.ts): metadata here, bytes under DATA_DIR/files
+  4: SQLITE_FILES_SCHEMA,
 };
 
 function migrate(db: Database.Database): void {
@@ -111,7 +114,11 @@ export class SqliteStorage extends SqliteVersionStore implements Storage {
 
   private readonly checkpointer: Checkpointer | null = null;
 
-  constructor(file: string, options: SqliteOptions = {}) {
+  constructor(
+    /** The database file (the file store opens its own connection to it). */
+    readonly file: string,
+    options: SqliteOptions = {},
+  ) {
     super(openDatabase(file, options));
     if (options.checkpointEveryMs) {
       this.db.pragma('wal_autocheckpoint = 0');
