@@ -182,3 +182,69 @@ test('export JSON embeds the image bytes; importing on another board restores an
   await carol.page.context().close();
   await dave.page.context().close();
 });
+
+test('a refused upload says so on the shape; retry uploads it', async ({ openUsers }) => {
+  const [alice, bob] = await openUsers(2);
+  // the server refuses this page's uploads (413) until the route is removed
+  const refuse = (route: import('@playwright/test').Route) =>
+    route.request().method() === 'PUT' ? route.fulfill({ status: 413, contentType: 'application/json', body: '{"error":"too-large","message":"no"}' }) : route.continue();
+  await alice.page.route('**/files/**', refuse);
+  await alice.canvas.click({ position: { x: 900, y: 600 } });
+  await pasteFiles(alice, [await pngBase64(alice, 90, 90, '#e03131')]);
+  await expect.poll(async () => (await images(alice))[0]?.error ?? null).toBe('too-large');
+  await expect(alice.page.getByTestId('toast').first()).toContainText('The file is larger than 25 MB.');
+  await expect(alice.page.getByTestId('image-retry')).toBeVisible();
+  await expect(alice.page.getByTestId('unsynced-count')).toHaveAttribute('data-count', '0', { timeout: 15_000 });
+
+  await alice.page.unroute('**/files/**', refuse);
+  await alice.page.getByTestId('image-retry').click();
+  await expectUploaded(alice);
+  await expect(alice.page.getByTestId('image-retry')).toHaveCount(0);
+  await expectImagesLoaded(bob, 1);
+});
+
+test('copy on one board and paste on another in the same browser carries the bytes', async ({ openUsers, createBoard, browser }) => {
+  const [alice] = await openUsers(1);
+  await alice.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await alice.canvas.click({ position: { x: 900, y: 600 } });
+  await pasteFiles(alice, [await pngBase64(alice, 70, 50, '#2f9e44')]);
+  await expectUploaded(alice);
+  await alice.page.keyboard.press('Control+c'); // the pasted image is selected
+  await expect.poll(() => alice.page.evaluate(() => navigator.clipboard.readText())).toContain('"fileId"');
+
+  const other = await createBoard();
+  const second = new BoardPage(await alice.page.context().newPage(), 'Alice');
+  await second.open(other.editUrl);
+  const dave = new BoardPage(await (await browser.newContext()).newPage(), 'Dave');
+  await dave.open(other.editUrl);
+  await second.canvas.click({ position: { x: 900, y: 600 } });
+  await second.page.keyboard.press('Control+v');
+  await expectConverged([second, dave], 1);
+  expect((await dave.shapes())[0]).toMatchObject({ type: 'image', fileId: (await alice.shapes())[0].fileId });
+  await expectUploaded(second);
+  await expectImagesLoaded(dave, 1); // served by the other board: the paste uploaded it there
+  await dave.page.context().close();
+});
+
+test('PNG export draws the image', async ({ openUsers }, testInfo) => {
+  const [alice] = await openUsers(1);
+  await alice.canvas.click({ position: { x: 900, y: 600 } });
+  await pasteFiles(alice, [await pngBase64(alice, 100, 100, '#e03131')]);
+  await expectImagesLoaded(alice, 1);
+  await alice.canvas.click({ position: { x: 900, y: 650 } }); // nothing selected: the whole board
+  const [download] = await Promise.all([alice.page.waitForEvent('download'), alice.page.getByTestId('export-png').click()]);
+  const file = testInfo.outputPath('board.png');
+  await download.saveAs(file);
+  const { readFileSync } = await import('node:fs');
+  const b64 = readFileSync(file).toString('base64');
+  // the centre of the export is the centre of the image: red, not the placeholder's grey
+  const pixel = await alice.page.evaluate(async (data) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    return [...ctx.getImageData(Math.floor(bitmap.width * 0.75), Math.floor(bitmap.height * 0.75), 1, 1).data];
+  }, b64);
+  expect(pixel.slice(0, 3)).toEqual([224, 49, 49]);
+});
