@@ -57,17 +57,6 @@ export class ImageCache {
     return null;
   }
 
-  /** A full-size bitmap for export (waits for the load); null if the file cannot be had. */
-  async full(fileId: FileId): Promise<ImageBitmap | null> {
-    const key = keyOf(fileId, undefined);
-    const hit = this.entries.get(key);
-    if (hit) return hit.bitmap;
-    const result = await this.loader(fileId, undefined).catch((): LoadResult => ({ missing: true }));
-    if (!('bitmap' in result)) return null;
-    this.store(key, result.bitmap, this.now());
-    return result.bitmap;
-  }
-
   /** Puts a bitmap decoded elsewhere (the one decoded while adding a pasted image): it shows at once. */
   put(fileId: FileId, variant: FileVariantSize | undefined, bitmap: ImageBitmap): void {
     this.store(keyOf(fileId, variant), bitmap, this.now());

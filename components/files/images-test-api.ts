@@ -1,8 +1,8 @@
 /** The images part of window.commonboard (lib/testing/test-api.ts ImagesTestApi, docs/testing.md). */
 import { listShapes } from '@/lib/board';
 import type { ImageInfo, ImagesTestApi } from '@/lib/testing/test-api';
-import { useEditorStore } from '../editor/editor-store';
 import { boardFileTextWithFiles, importBoardFileWithFiles, svgTextWithImages } from '../panels/io-actions';
+import { editorOrThrow } from '../panels/io-test-api';
 import { useBoardSession } from '../session/board-session';
 import { fileService } from './file-service';
 import { useFileStore } from './file-store';
@@ -17,12 +17,6 @@ function list(): ImageInfo[] {
     const up = uploads[s.fileId];
     return [{ id: s.id, fileId: s.fileId, status: up?.state ?? 'none', error: up?.state === 'failed' ? up.code : null, loaded: cache?.isLoaded(s.fileId) ?? false }];
   });
-}
-
-function editorOrThrow() {
-  const editor = useEditorStore.getState().editor;
-  if (!editor) throw new Error('the board is not open yet');
-  return editor;
 }
 
 export function imagesTestApi(): ImagesTestApi {

@@ -8,7 +8,7 @@ import { addShape, imageFileIds, insertShapes, listShapes, type Shape, type Shap
 import { adoptFiles, fileBytes, fileDataUrls, importEmbeddedFiles, prefetchFiles } from '@/components/files/file-service';
 import { bytesToBase64 } from '@/lib/files/file-bytes';
 import { FILE_ID_PATTERN, type FileId } from '@/lib/files/file-contract';
-import { createBoardFile, parseBoardFile } from '@/lib/io/board-file';
+import { createBoardFile, parseBoardFile, parseBoardFileJson, parseBoardJson, type ParseResult } from '@/lib/io/board-file';
 import { parseClipboard, serializeClipboard } from '@/lib/io/clipboard';
 import { shapesBox, snapshotShapes } from '@/lib/io/snapshot';
 import { shapesToSvg } from '@/lib/io/svg';
@@ -94,7 +94,10 @@ export type ImportResult = { ok: true; ids: string[]; migratedFrom: number | nul
 /** Validates a board file and adds its shapes (fresh ids, one undo step), selected, in view. */
 export function importBoardFile(editor: Editor, text: string): ImportResult {
   if (!editor.editable()) return { ok: false, errors: ['this board is view-only'] };
-  const parsed = parseBoardFile(text);
+  return insertBoardFile(editor, parseBoardFile(text));
+}
+
+function insertBoardFile(editor: Editor, parsed: ParseResult): ImportResult {
   if (!parsed.ok) return parsed;
   const ids = editor.run(() => insertShapes(editor.board, parsed.shapes, { createdBy: editor.userName() }));
   useUiStore.getState().select(ids);
@@ -126,26 +129,26 @@ export async function boardFileTextWithFiles(editor: Editor): Promise<string> {
   return JSON.stringify({ ...createBoardFile(shapes), files }, null, 1);
 }
 
-/** The `files` map of a board file's text, checked only for its outer shape (each file is re-hashed on import). */
-function embeddedFiles(text: string): Record<string, unknown> {
-  try {
-    const json = JSON.parse(text) as { files?: unknown };
-    const files = json.files;
-    if (typeof files !== 'object' || files === null || Array.isArray(files)) return {};
-    return Object.fromEntries(Object.entries(files).filter(([id]) => FILE_ID_PATTERN.test(id)).slice(0, 10_000));
-  } catch {
-    return {}; // parseBoardFile reports the syntax error
-  }
+/** The `files` map of a parsed board file, checked only for its outer shape (each file is re-hashed on import). */
+function embeddedFiles(json: unknown): Record<string, unknown> {
+  const files = typeof json === 'object' && json !== null ? (json as { files?: unknown }).files : undefined;
+  if (typeof files !== 'object' || files === null || Array.isArray(files)) return {};
+  return Object.fromEntries(Object.entries(files).filter(([id]) => FILE_ID_PATTERN.test(id)).slice(0, 10_000));
 }
 
-/** Import with embedded files: the files are verified, kept and queued for upload, then the shapes are added. */
+/**
+ * Import with embedded files: the shapes are validated first, then every file is verified (re-hashed),
+ * kept and queued for upload; only then are the shapes added. A file that fails refuses the import.
+ */
 export async function importBoardFileWithFiles(editor: Editor, text: string): Promise<ImportResult> {
   if (!editor.editable()) return { ok: false, errors: ['this board is view-only'] };
-  const parsed = parseBoardFile(text);
+  const json = parseBoardJson(text);
+  if (!json.ok) return json;
+  const parsed = parseBoardFileJson(json.value);
   if (!parsed.ok) return parsed;
-  const { errors } = await importEmbeddedFiles(embeddedFiles(text));
+  const { errors } = await importEmbeddedFiles(embeddedFiles(json.value));
   if (errors.length > 0) return { ok: false, errors };
-  return importBoardFile(editor, text);
+  return insertBoardFile(editor, parsed);
 }
 
 export function download(name: string, blob: Blob): void {

@@ -48,13 +48,22 @@ const STEPS: Record<number, (shape: unknown) => unknown> = { 1: fromV1, 2: (shap
 
 /** Parses and validates a board file's text. Never throws. */
 export function parseBoardFile(text: string): ParseResult {
+  const json = parseBoardJson(text);
+  return json.ok ? parseBoardFileJson(json.value) : json;
+}
+
+/** JSON.parse of a board file's text within the size limit. Never throws. */
+export function parseBoardJson(text: string): { ok: true; value: unknown } | { ok: false; errors: string[] } {
   if (text.length > MAX_BOARD_FILE_BYTES) return { ok: false, errors: [`file is too large (over ${MAX_BOARD_FILE_BYTES / 1024 / 1024} MB)`] };
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
     return { ok: false, errors: [`not valid JSON: ${(e as Error).message}`] };
   }
+}
+
+/** Validates a parsed board file (see parseBoardFile). Never throws. */
+export function parseBoardFileJson(json: unknown): ParseResult {
   const head = envelope.safeParse(json);
   if (!head.success) return { ok: false, errors: formatIssues(head.error) };
   const { version } = head.data;
