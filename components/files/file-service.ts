@@ -13,7 +13,7 @@
  */
 import { addImages, type ImageShape, type NewImage, type ShapeId, type Vec } from '@/lib/board';
 import type { ImageView } from '../canvas/shape-painter';
-import { base64ToBytes, bytesToBase64, checkImageBytes, fileIdOf } from '@/lib/files/file-bytes';
+import { base64ToBytes, bytesToBase64, checkImageBytes, fileIdOf, headerImageSize } from '@/lib/files/file-bytes';
 import {
   DEFAULT_MAX_IMAGE_PIXELS,
   fileErrorText,
@@ -70,6 +70,9 @@ export type IngestResult = { ok: true; image: IngestedImage } | { ok: false; cod
 export async function ingestBytes(bytes: Uint8Array): Promise<IngestResult> {
   const check = checkImageBytes(bytes);
   if (!check.ok) return check;
+  // a bomb (a small file declaring huge dimensions) is refused before the browser allocates its pixels
+  const declared = headerImageSize(bytes, check.type);
+  if (declared && declared.width * declared.height > DEFAULT_MAX_IMAGE_PIXELS) return { ok: false, code: 'too-many-pixels' };
   const fileId = await fileIdOf(bytes);
   let bitmap: ImageBitmap;
   try {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_FILE_BYTES, pickVariant } from './file-contract';
-import { base64ToBytes, bytesToBase64, checkImageBytes, fileIdOf, sniffImageType } from './file-bytes';
+import { base64ToBytes, bytesToBase64, checkImageBytes, fileIdOf, headerImageSize, sniffImageType } from './file-bytes';
 
 const bytes = (...parts: (number[] | string)[]) =>
   new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -58,5 +58,27 @@ describe('pickVariant', () => {
     expect(pickVariant(2000, 4000)).toBeUndefined();
     expect(pickVariant(100, 200)).toBeUndefined(); // the image is smaller than any variant
     expect(pickVariant(100, 800)).toBe(256);
+  });
+});
+
+describe('headerImageSize', () => {
+  const be32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  it('reads PNG, GIF, JPEG and WebP headers without decoding', () => {
+    const png = bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], [0, 0, 0, 13], 'IHDR', be32(50_000), be32(40_000));
+    expect(headerImageSize(png, 'image/png')).toEqual({ width: 50_000, height: 40_000 });
+    expect(headerImageSize(bytes('GIF89a', [0x10, 0x27, 0x20, 0x4e]), 'image/gif')).toEqual({ width: 10_000, height: 20_000 });
+    // SOI, APP0 (length 16), SOF0 with height 300, width 400
+    const jpeg = bytes([0xff, 0xd8, 0xff, 0xe0, 0, 16], new Array(14).fill(0), [0xff, 0xc0, 0, 17, 8, 1, 44, 1, 144, 3]);
+    expect(headerImageSize(jpeg, 'image/jpeg')).toEqual({ width: 400, height: 300 });
+    const vp8x = bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8X', [10, 0, 0, 0, 0, 0, 0, 0], [0x0f, 0x27, 0], [0x1f, 0x4e, 0]);
+    expect(headerImageSize(vp8x, 'image/webp')).toEqual({ width: 10_000, height: 20_000 });
+    expect(headerImageSize(bytes('<svg/>'), 'image/svg+xml')).toBeNull();
+    expect(headerImageSize(bytes([0x89, 0x50]), 'image/png')).toBeNull();
+  });
+
+  it('reads the size of a real PNG', () => {
+    // a 3 x 2 PNG
+    const real = base64ToBytes('iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAYAAACddGYaAAAAEklEQVR4nGP4z8DwnwEJMCDxAGh6AgM2CBnFAAAAAElFTkSuQmCC');
+    expect(headerImageSize(real!, 'image/png')).toEqual({ width: 3, height: 2 });
   });
 });

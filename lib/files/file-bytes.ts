@@ -74,3 +74,57 @@ export function base64ToBytes(text: string): Uint8Array | null {
     return null;
   }
 }
+
+const u16be = (b: Uint8Array, i: number) => (b[i] << 8) | b[i + 1];
+const u16le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8);
+const u24le = (b: Uint8Array, i: number) => b[i] | (b[i + 1] << 8) | (b[i + 2] << 16);
+const u32be = (b: Uint8Array, i: number) => ((b[i] << 24) >>> 0) + ((b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]);
+
+/** Width and height of a JPEG from its first start-of-frame marker, or null. */
+function jpegSize(b: Uint8Array): { width: number; height: number } | null {
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return null;
+    const marker = b[i + 1];
+    if (marker === 0xff) {
+      i++; // fill byte
+      continue;
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      i += 2; // markers without a length
+      continue;
+    }
+    // SOF0..SOF15, except DHT (c4), JPG (c8) and DAC (cc)
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: u16be(b, i + 5), width: u16be(b, i + 7) };
+    }
+    i += 2 + u16be(b, i + 2);
+  }
+  return null;
+}
+
+/**
+ * The pixel size a raster image declares in its header, read without decoding (so a decompression
+ * bomb is refused before the browser allocates its pixels), or null if unknown (SVG, odd files:
+ * the decode decides).
+ */
+export function headerImageSize(bytes: Uint8Array, type: ImageType): { width: number; height: number } | null {
+  const b = bytes;
+  switch (type) {
+    case 'image/png':
+      return b.length >= 24 && startsWith(b, ascii('IHDR'), 12) ? { width: u32be(b, 16), height: u32be(b, 20) } : null;
+    case 'image/gif':
+      return b.length >= 10 ? { width: u16le(b, 6), height: u16le(b, 8) } : null;
+    case 'image/jpeg':
+      return jpegSize(b);
+    case 'image/webp':
+      if (b.length >= 30 && startsWith(b, ascii('VP8 '), 12)) return { width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff };
+      if (b.length >= 25 && startsWith(b, ascii('VP8L'), 12) && b[20] === 0x2f) {
+        return { width: 1 + (((b[22] & 0x3f) << 8) | b[21]), height: 1 + (((b[24] & 0x0f) << 10) | (b[23] << 2) | ((b[22] & 0xc0) >> 6)) };
+      }
+      if (b.length >= 30 && startsWith(b, ascii('VP8X'), 12)) return { width: 1 + u24le(b, 24), height: 1 + u24le(b, 27) };
+      return null;
+    default:
+      return null;
+  }
+}
