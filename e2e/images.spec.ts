@@ -99,6 +99,35 @@ test('resize keeps the aspect ratio (shift frees it); crop, undo and alt text re
   await alice.page.getByTestId('image-alt').fill('A red banner');
   await alice.page.getByTestId('image-alt').press('Enter');
   await expect.poll(async () => (await bob.shapes())[0].alt).toBe('A red banner');
+
+  // rotate and lock: the shapes' own machinery
+  await dragTestId(alice, 'handle-rotate', { x: free.x + free.w + 200, y: free.y + free.h / 2 });
+  await expect.poll(async () => Math.abs((await bob.shapes())[0].rotation)).toBeGreaterThan(0.3);
+  await alice.page.getByTestId('action-lock').click();
+  await expect.poll(async () => (await bob.shapes())[0].locked).toBe(true);
+  await expect(alice.page.getByTestId('image-alt')).toHaveCount(0); // locked: no editing
+});
+
+test('refusals are said in words: a file that is not an image, a decompression bomb; an SVG is accepted', async ({ openUsers }) => {
+  const [alice, bob] = await openUsers(2);
+  await alice.canvas.click({ position: { x: 900, y: 600 } });
+  const text = Buffer.from('<html><script>alert(1)</script></html>').toString('base64');
+  await pasteFiles(alice, [text]); // named .png, typed image/png: the bytes decide
+  await expect(alice.page.getByTestId('toast').first()).toContainText('Only PNG, JPEG, GIF, WebP and SVG images can be added.');
+  // a PNG header declaring 50,000 x 50,000 pixels
+  const be32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+  const bomb = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, ...Buffer.from('IHDR'), ...be32(50_000), ...be32(50_000), 8, 6, 0, 0, 0]).toString('base64');
+  await pasteFiles(alice, [bomb]);
+  await expect(alice.page.getByTestId('toast').last()).toContainText('The image has too many pixels to open safely.');
+  expect(await alice.shapes()).toHaveLength(0);
+
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#1971c2"/></svg>').toString('base64');
+  await pasteFiles(alice, [svg]);
+  await expectConverged([alice, bob], 1);
+  expect((await bob.shapes())[0]).toMatchObject({ mime: 'image/svg+xml', naturalWidth: 120, naturalHeight: 60 });
+  await expectImagesLoaded(alice, 1);
+  await expectUploaded(alice);
+  await expectImagesLoaded(bob, 1); // the server's rasterization
 });
 
 test('a viewer sees images but has no Image button; paste is refused in words; the server refuses a viewer PUT', async ({ openUsers, openViewers, boardId, request }) => {

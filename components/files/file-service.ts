@@ -269,6 +269,11 @@ export async function importEmbeddedFiles(files: Readonly<Record<string, unknown
       errors.push(`files.${id.slice(0, 12)}: ${fileErrorText(check.code)}`);
       continue;
     }
+    const declared = headerImageSize(bytes, check.type);
+    if (declared && declared.width * declared.height > DEFAULT_MAX_IMAGE_PIXELS) {
+      errors.push(`files.${id.slice(0, 12)}: ${fileErrorText('too-many-pixels')}`);
+      continue;
+    }
     if ((await fileIdOf(bytes)) !== id) {
       errors.push(`files.${id.slice(0, 12)}: the bytes do not match the file id`);
       continue;
