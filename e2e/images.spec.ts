@@ -277,3 +277,28 @@ test('PNG export draws the image', async ({ openUsers }, testInfo) => {
   }, b64);
   expect(pixel.slice(0, 3)).toEqual([224, 49, 49]);
 });
+
+test('an image pasted offline survives a reload offline (local copy) and uploads once back online', async ({ openUsers }) => {
+  const [alice, bob] = await openUsers(2);
+  // the offline shell (service worker) has cached the page, so it can load with no network
+  await expect.poll(() => alice.page.evaluate(() => window.commonboard!.getSync().offlineReady), { timeout: 20_000 }).toBe(true);
+  await alice.canvas.click({ position: { x: 900, y: 600 } });
+  await alice.page.context().setOffline(true);
+  await alice.expectStatus('disconnected');
+  await pasteFiles(alice, [await pngBase64(alice, 110, 70, '#9c36b5')]);
+  await expectImagesLoaded(alice, 1);
+
+  alice.page.on('dialog', (dialog) => void dialog.accept()); // beforeunload: unsaved changes
+  await alice.page.reload();
+  await alice.page.waitForFunction(() => typeof window.commonboard?.images?.list === 'function');
+  const [again] = await expectImagesLoaded(alice, 1); // from IndexedDB, no server
+  expect(again.status).toBe('uploading'); // the pending upload resumed
+  expect(await alice.page.evaluate(() => window.commonboard!.images.pendingUploads())).toBe(1);
+  expect((await bob.shapes()).length).toBe(0);
+
+  await alice.page.context().setOffline(false);
+  await expectConverged([alice, bob], 1);
+  await expectUploaded(alice);
+  await expectImagesLoaded(bob, 1);
+  await expect(alice.page.getByTestId('unsynced-count')).toHaveAttribute('data-count', '0', { timeout: 20_000 });
+});

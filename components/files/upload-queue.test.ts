@@ -88,6 +88,7 @@ describe('UploadQueue', () => {
     token = 'late';
     await r.settled;
     expect(r.sleeps.length).toBeGreaterThan(0);
+    expect(new Set(r.sleeps)).toEqual(new Set([1_000])); // polled, not backed off
     expect(r.calls).toHaveLength(1);
     expect((r.calls[0].init.headers as Record<string, string>).Authorization).toBe('Bearer late');
   });

@@ -33,6 +33,8 @@ export function uploadBackoff(attempt: number, random = Math.random): number {
   return cap / 2 + random() * (cap / 2);
 }
 
+const TOKEN_POLL_MS = 1_000;
+
 const CODES = new Set(Object.keys(FILE_ERROR_STATUS));
 
 function statusCode(status: number): FileErrorCode {
@@ -130,21 +132,25 @@ export class UploadQueue {
       const local = await this.deps.readBytes(fileId);
       if (!local) return { state: 'failed', code: 'not-found' };
       const token = this.deps.token();
-      if (token) {
-        let res: Response | null = null;
-        try {
-          res = await this.deps.fetch(fileUrl(this.deps.httpBase(), this.deps.boardId, fileId), {
-            method: 'PUT',
-            headers: { Authorization: `Bearer ${token}`, 'Content-Type': local.type },
-            body: local.blob,
-          });
-        } catch {
-          res = null; // offline, connection refused, reset: try again later
-        }
-        if (this.disposed) return null;
-        if (res && res.ok) return { state: 'done' };
-        if (res && !retryable(res.status)) return { state: 'failed', code: await errorCode(res) };
+      if (!token) {
+        // no token yet (a page opened offline): look again soon, without growing the backoff, so
+        // the upload starts right after the session gets its first token
+        await this.wait(TOKEN_POLL_MS);
+        continue;
       }
+      let res: Response | null = null;
+      try {
+        res = await this.deps.fetch(fileUrl(this.deps.httpBase(), this.deps.boardId, fileId), {
+          method: 'PUT',
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': local.type },
+          body: local.blob,
+        });
+      } catch {
+        res = null; // offline, connection refused, reset: try again later
+      }
+      if (this.disposed) return null;
+      if (res && res.ok) return { state: 'done' };
+      if (res && !retryable(res.status)) return { state: 'failed', code: await errorCode(res) };
       attempt++;
       await this.wait(backoff(attempt));
     }
