@@ -34,6 +34,7 @@ export function imagesTestApi(): ImagesTestApi {
         check();
       }),
     pendingUploads: () => useFileStore.getState().pending,
+    bitmapMemory: () => fileService()?.cache.memory() ?? 0,
     exportJSON: () => boardFileTextWithFiles(editorOrThrow()),
     exportSVG: () => svgTextWithImages(editorOrThrow()),
     importJSON: async (text) => {

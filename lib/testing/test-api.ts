@@ -124,6 +124,8 @@ export type ImagesTestApi = {
   waitLoaded(ids?: string[], timeoutMs?: number): Promise<void>;
   /** Uploads queued or in flight on this page. */
   pendingUploads(): number;
+  /** Bytes of decoded bitmaps held (width x height x 4 each; the cache's budget is 256 MB). */
+  bitmapMemory(): number;
   /** The board file with the image bytes embedded (`files`), as the Export JSON button saves it. */
   exportJSON(): Promise<string>;
   /** The SVG export with images embedded as data: URLs, as the Export SVG button saves it. */
