@@ -15,6 +15,7 @@ import { addImages, type ImageShape, type NewImage, type ShapeId, type Vec } fro
 import type { ImageView } from '../canvas/shape-painter';
 import { base64ToBytes, bytesToBase64, checkImageBytes, fileIdOf, headerImageSize } from '@/lib/files/file-bytes';
 import {
+  DEFAULT_MAX_FILE_BYTES,
   DEFAULT_MAX_IMAGE_PIXELS,
   fileErrorText,
   fileUrl,
@@ -31,7 +32,7 @@ import { getBoardToken, getSyncWsUrl } from '../session/board-session';
 import { showToast } from '../ui/toast';
 import { useFileStore } from './file-store';
 import { ImageCache, type LoadResult } from './image-cache';
-import { addPendingUpload, getLocalFile, listPendingUploads, putLocalFile, removePendingUpload } from './local-files';
+import { addPendingUpload, getLocalFile, listPendingUploads, putLocalFile, removePendingUpload, type LocalFile } from './local-files';
 import { UploadQueue } from './upload-queue';
 
 /** Decodes an image blob, optionally scaled so its longest side is `longest` px. */
@@ -112,7 +113,7 @@ class FileService {
       fetch: (url, init) => fetch(url, init),
       token: getBoardToken,
       httpBase: () => syncHttpBase(getSyncWsUrl() ?? ''),
-      readBytes: getLocalFile,
+      readBytes: (id) => this.localFile(id),
       onState: (fileId, state) => {
         useFileStore.getState().setUpload(fileId, state);
         if (state.state === 'done') void removePendingUpload(boardId, fileId);
@@ -129,9 +130,21 @@ class FileService {
     for (const id of await listPendingUploads(this.boardId)) this.queue.enqueue(id);
   }
 
+  /**
+   * Bytes IndexedDB could not keep (private mode, quota): held in memory for this page, so the upload
+   * and the drawing still work; only the survival across a reload is lost.
+   */
+  private unstored = new Map<FileId, LocalFile>();
+
+  localFile(fileId: FileId): Promise<LocalFile | null> {
+    const held = this.unstored.get(fileId);
+    return held ? Promise.resolve(held) : getLocalFile(fileId);
+  }
+
   /** Keeps the bytes and queues the upload (the shape is written by the caller). */
   async keep(image: { fileId: FileId; type: ImageType; bytes: Uint8Array }): Promise<void> {
-    await putLocalFile(image.fileId, { type: image.type, blob: new Blob([image.bytes.slice().buffer], { type: image.type }) });
+    const file = { type: image.type, blob: new Blob([image.bytes.slice().buffer], { type: image.type }) };
+    if (!(await putLocalFile(image.fileId, file))) this.unstored.set(image.fileId, file);
     await addPendingUpload(this.boardId, image.fileId);
     this.queue.enqueue(image.fileId);
   }
@@ -148,7 +161,7 @@ class FileService {
   }
 
   private async load(fileId: FileId, variant: FileVariantSize | undefined): Promise<LoadResult> {
-    const local = await getLocalFile(fileId);
+    const local = await this.localFile(fileId);
     if (local) return { bitmap: await decodeImage(local.blob, local.type, variant) };
     const token = getBoardToken();
     const ws = getSyncWsUrl();
@@ -204,6 +217,10 @@ export async function addImageFiles(editor: Editor, files: readonly Blob[], at?:
   const images: IngestedImage[] = [];
   for (const file of files) {
     const name = file instanceof File && file.name ? `${file.name}: ` : '';
+    if (file.size > DEFAULT_MAX_FILE_BYTES) {
+      errors.push(name + fileErrorText('too-large')); // not even read
+      continue;
+    }
     const result = await ingestBytes(new Uint8Array(await file.arrayBuffer()));
     if (result.ok) images.push(result.image);
     else errors.push(name + fileErrorText(result.code));
@@ -221,7 +238,7 @@ export async function addImageFiles(editor: Editor, files: readonly Blob[], at?:
 
 /** Bytes of a file for export (local copy, else the server's original); null if unavailable. */
 export async function fileBytes(fileId: FileId): Promise<{ type: ImageType; bytes: Uint8Array } | null> {
-  const local = await getLocalFile(fileId);
+  const local = await (service ? service.localFile(fileId) : getLocalFile(fileId));
   if (local) return { type: local.type, bytes: new Uint8Array(await local.blob.arrayBuffer()) };
   const s = service;
   const token = getBoardToken();
