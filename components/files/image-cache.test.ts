@@ -86,6 +86,15 @@ describe('ImageCache', () => {
     expect(r.cache.memory()).toBe(0);
   });
 
+  it('loads at most six at once, the newest request first', async () => {
+    const r = rig();
+    const files = 'abcdefghij'.split('');
+    for (const c of files) r.cache.lookup(id(c), 100, 100);
+    expect(r.loads.map(([f]) => f)).toEqual(files.slice(0, 6).map(id));
+    await r.settle({ bitmap: r.bitmap(10, 10) });
+    expect(r.loads.at(-1)).toEqual([id('j'), undefined]);
+  });
+
   it('asks again later for a file the server does not have yet', async () => {
     const r = rig();
     r.cache.lookup(id('a'), 100, 100);

@@ -20,12 +20,16 @@ const UNSEEN_MS = 15_000;
 /** Retries of a file the server does not have yet (its uploader is still sending it). */
 const MISSING_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
 
+/** Loads at once (fetch + decode); the browser queues more per host anyway, and fails past a few hundred. */
+const MAX_LOADS = 6;
+
 const keyOf = (fileId: FileId, variant: FileVariantSize | undefined) => `${fileId}|${variant ?? 'full'}`;
 const VARIANTS: (FileVariantSize | undefined)[] = [undefined, 1024, 256];
 
 export class ImageCache {
   private entries = new Map<string, Entry>(); // insertion order = least recently drawn first
   private loading = new Set<string>();
+  private queued = new Map<string, { fileId: FileId; variant: FileVariantSize | undefined }>();
   private missing = new Map<string, { attempts: number; retryAt: number }>();
   private used = 0;
   private lastSweep = 0;
@@ -76,6 +80,7 @@ export class ImageCache {
   dispose(): void {
     for (const e of this.entries.values()) e.bitmap.close();
     this.entries.clear();
+    this.queued.clear();
     this.used = 0;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -96,11 +101,33 @@ export class ImageCache {
     if (this.loading.has(key)) return;
     const miss = this.missing.get(key);
     if (miss && t < miss.retryAt) return;
+    if (this.loading.size >= MAX_LOADS) {
+      // a zoom-out can ask for hundreds at once: queue them, newest request first (still on screen)
+      this.queued.delete(key);
+      this.queued.set(key, { fileId, variant });
+      return;
+    }
+    this.start(key, fileId, variant, miss);
+  }
+
+  /** Starts the newest queued load, if there is room. */
+  private next(): void {
+    while (this.loading.size < MAX_LOADS && this.queued.size > 0) {
+      const key = [...this.queued.keys()].pop()!;
+      const { fileId, variant } = this.queued.get(key)!;
+      this.queued.delete(key);
+      if (this.entries.has(key) || this.loading.has(key)) continue;
+      this.start(key, fileId, variant, this.missing.get(key));
+    }
+  }
+
+  private start(key: string, fileId: FileId, variant: FileVariantSize | undefined, miss: { attempts: number } | undefined): void {
     this.loading.add(key);
     void this.loader(fileId, variant)
       .catch((): LoadResult => ({ missing: true }))
       .then((result) => {
         this.loading.delete(key);
+        this.next();
         if ('bitmap' in result) {
           this.missing.delete(key);
           this.store(key, result.bitmap, this.now());
