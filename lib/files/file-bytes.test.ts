@@ -32,6 +32,8 @@ describe('checkImageBytes', () => {
     expect(checkImageBytes(new Uint8Array())).toEqual({ ok: false, code: 'bad-image' });
     expect(checkImageBytes(bytes('hello'))).toEqual({ ok: false, code: 'unsupported-type' });
     expect(checkImageBytes(bytes([0xff, 0xd8, 0xff]), DEFAULT_MAX_FILE_BYTES)).toEqual({ ok: true, type: 'image/jpeg' });
+    // a GIF header declaring 60,000 x 60,000: refused before any decode
+    expect(checkImageBytes(bytes('GIF89a', [0x60, 0xea, 0x60, 0xea]))).toEqual({ ok: false, code: 'too-many-pixels' });
   });
 });
 

@@ -3,7 +3,7 @@
  * from the bytes, never the name or the clipboard's claim, as the server does), its id (SHA-256 hex,
  * file-contract.ts) and whether it is within the size limit. Pure: runs in the browser and in Node tests.
  */
-import { DEFAULT_MAX_FILE_BYTES, type FileErrorCode, type FileId, type ImageType } from './file-contract';
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_IMAGE_PIXELS, type FileErrorCode, type FileId, type ImageType } from './file-contract';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG = [0xff, 0xd8, 0xff];
@@ -46,12 +46,19 @@ export async function fileIdOf(bytes: Uint8Array): Promise<FileId> {
 
 export type BytesCheck = { ok: true; type: ImageType } | { ok: false; code: FileErrorCode };
 
-/** The local refusals (the same rules as the server's, so the user hears at once, offline too). */
-export function checkImageBytes(bytes: Uint8Array, maxFileBytes = DEFAULT_MAX_FILE_BYTES): BytesCheck {
+/**
+ * The local refusals before any decoding (the same rules as the server's, so the user hears at
+ * once, offline too): size, type by the bytes, and dimensions a raster header declares (a
+ * decompression bomb is refused before the browser allocates its pixels).
+ */
+export function checkImageBytes(bytes: Uint8Array, maxFileBytes = DEFAULT_MAX_FILE_BYTES, maxPixels = DEFAULT_MAX_IMAGE_PIXELS): BytesCheck {
   if (bytes.length > maxFileBytes) return { ok: false, code: 'too-large' };
   if (bytes.length === 0) return { ok: false, code: 'bad-image' };
   const type = sniffImageType(bytes);
-  return type ? { ok: true, type } : { ok: false, code: 'unsupported-type' };
+  if (!type) return { ok: false, code: 'unsupported-type' };
+  const declared = headerImageSize(bytes, type);
+  if (declared && declared.width * declared.height > maxPixels) return { ok: false, code: 'too-many-pixels' };
+  return { ok: true, type };
 }
 
 /** Base64 of bytes (for the JSON board file and data: URLs), in chunks so big files do not overflow the stack. */
