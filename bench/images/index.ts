@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     await carol.waitForFunction(() => performance.getEntriesByName('commonboard:first-render').length > 0, null, { timeout: 120_000 });
     const firstFrameMs = await carol.evaluate(() => performance.getEntriesByName('commonboard:first-render')[0].startTime);
     const visibleLoaded = async () => {
-      await carol.waitForFunction(
+      const waited = carol.waitForFunction(
         () => {
           const cb = window.commonboard!;
           const cam = cb.getCamera();
@@ -120,8 +120,16 @@ async function main(): Promise<void> {
           return cb.images.list().filter((i) => inView.has(i.id)).every((i) => i.loaded);
         },
         null,
-        { timeout: 120_000, polling: 50 },
+        { timeout: 120_000, polling: 250 },
       );
+      await waited.catch(async (err: unknown) => {
+        const state = await carol.evaluate(() => {
+          const list = window.commonboard!.images.list();
+          return { images: list.length, loaded: list.filter((i) => i.loaded).length, memory: window.commonboard!.images.bitmapMemory(), camera: window.commonboard!.getCamera() };
+        });
+        console.error('not all visible images were drawn:', JSON.stringify(state));
+        throw err;
+      });
     };
     await visibleLoaded();
     const visibleLoadedMs = Date.now() - started;

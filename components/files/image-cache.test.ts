@@ -75,13 +75,20 @@ describe('ImageCache', () => {
     expect(r.cache.isLoaded(id('a'))).toBe(false);
   });
 
-  it('closes bitmaps that have not been drawn for a while (out of view)', async () => {
+  it('closes bitmaps not drawn for a while of drawing (out of view), not after idle time', async () => {
     const r = rig();
     r.cache.lookup(id('a'), 100, 100);
     const b = r.bitmap(100, 100);
     await r.settle({ bitmap: b });
-    r.advance(20_000);
-    r.cache.lookup(id('b'), 100, 100); // any draw sweeps
+    // idle (no frames) for a minute: nothing is closed
+    r.advance(60_000);
+    r.cache.lookup(id('b'), 100, 100);
+    expect((b as unknown as FakeBitmap).closed).toBe(false);
+    // 20 s of frames that draw other images: closed
+    for (let i = 0; i < 100; i++) {
+      r.advance(200);
+      r.cache.lookup(id('b'), 100, 100);
+    }
     expect((b as unknown as FakeBitmap).closed).toBe(true);
     expect(r.cache.memory()).toBe(0);
   });

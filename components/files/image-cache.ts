@@ -15,8 +15,10 @@ export type Loader = (fileId: FileId, variant: FileVariantSize | undefined) => P
 type Entry = { bitmap: ImageBitmap; bytes: number; drawnAt: number };
 
 export const DEFAULT_BITMAP_BUDGET = 256 * 1024 * 1024;
-/** A bitmap not drawn for this long is out of view: closed (it is decoded again when it comes back). */
+/** A bitmap not drawn for this long (of drawing time) is out of view: closed (decoded again when it comes back). */
 const UNSEEN_MS = 15_000;
+/** The most one gap between lookups (frames) advances the drawing clock. */
+const MAX_CLOCK_STEP_MS = 250;
 /** Retries of a file the server does not have yet (its uploader is still sending it). */
 const MISSING_RETRY_MS = [500, 1_000, 2_000, 4_000, 8_000];
 
@@ -33,6 +35,13 @@ export class ImageCache {
   private missing = new Map<string, { attempts: number; retryAt: number }>();
   private used = 0;
   private lastSweep = 0;
+  /**
+   * A clock that runs only while images are drawn: each lookup advances it by the time since the
+   * previous one, capped, so a board left idle (no frames) does not find every bitmap "unseen" and
+   * close them all on the next frame.
+   */
+  private drawClock = 0;
+  private lastLookup = 0;
   private timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(
@@ -47,12 +56,15 @@ export class ImageCache {
    * placeholder). O(1) per call; at most once a second it also sweeps unseen bitmaps.
    */
   lookup(fileId: FileId, naturalLongest: number, screenPx: number): ImageBitmap | null {
-    const t = this.now();
+    const wall = this.now();
+    this.drawClock += Math.min(Math.max(0, wall - this.lastLookup), MAX_CLOCK_STEP_MS);
+    this.lastLookup = wall;
+    const t = this.drawClock;
     if (t - this.lastSweep > 1_000) this.sweep(t);
     const want = pickVariant(screenPx, naturalLongest);
     const hit = this.touch(keyOf(fileId, want), t);
     if (hit) return hit;
-    this.request(fileId, want, t);
+    this.request(fileId, want, wall);
     for (const v of VARIANTS) {
       if (v === want) continue;
       const other = this.touch(keyOf(fileId, v), t);
@@ -63,7 +75,7 @@ export class ImageCache {
 
   /** Puts a bitmap decoded elsewhere (the one decoded while adding a pasted image): it shows at once. */
   put(fileId: FileId, variant: FileVariantSize | undefined, bitmap: ImageBitmap): void {
-    this.store(keyOf(fileId, variant), bitmap, this.now());
+    this.store(keyOf(fileId, variant), bitmap, this.drawClock);
     this.onLoaded();
   }
 
@@ -96,11 +108,12 @@ export class ImageCache {
     return e.bitmap;
   }
 
-  private request(fileId: FileId, variant: FileVariantSize | undefined, t: number): void {
+  /** `wall`: this.now(), which retry times of missing files are in. */
+  private request(fileId: FileId, variant: FileVariantSize | undefined, wall: number): void {
     const key = keyOf(fileId, variant);
     if (this.loading.has(key)) return;
     const miss = this.missing.get(key);
-    if (miss && t < miss.retryAt) return;
+    if (miss && wall < miss.retryAt) return;
     if (this.loading.size >= MAX_LOADS) {
       // a zoom-out can ask for hundreds at once: queue them, newest request first (still on screen)
       this.queued.delete(key);
@@ -130,7 +143,7 @@ export class ImageCache {
         this.next();
         if ('bitmap' in result) {
           this.missing.delete(key);
-          this.store(key, result.bitmap, this.now());
+          this.store(key, result.bitmap, this.drawClock);
           this.onLoaded();
           return;
         }
