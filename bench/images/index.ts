@@ -115,7 +115,8 @@ async function main(): Promise<void> {
         () => {
           const cb = window.commonboard!;
           const cam = cb.getCamera();
-          const [w, h] = [innerWidth / cam.zoom, innerHeight / cam.zoom];
+          const canvas = document.querySelector('[data-testid="canvas"]')!; // the drawn area, not the window
+          const [w, h] = [canvas.clientWidth / cam.zoom, canvas.clientHeight / cam.zoom];
           const inView = new Set(cb.getShapes().filter((s) => s.x + s.w > -cam.x && s.x < -cam.x + w && s.y + s.h > -cam.y && s.y < -cam.y + h).map((s) => s.id));
           return cb.images.list().filter((i) => inView.has(i.id)).every((i) => i.loaded);
         },
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < 120; i++) await carol.mouse.wheel(i < 60 ? 40 : -40, i < 60 ? 15 : -15);
     };
     const pan100 = await frames(carol, pan);
-    await carol.keyboard.press('Shift+1'); // zoom to fit: every image visible
+    await carol.keyboard.press('Shift+1'); // zoom to fit (down to the minimum zoom, 10%)
     await carol.waitForTimeout(300);
     const fitZoom = await carol.evaluate(() => window.commonboard!.getCamera().zoom);
     const fitStarted = Date.now();
@@ -159,6 +160,11 @@ async function main(): Promise<void> {
       panAt100: pan100,
       fitZoom: +fitZoom.toFixed(3),
       fitAllImagesDrawnMs: fitLoadedMs,
+      visibleAtFit: await carol.evaluate(() => {
+        const cam = window.commonboard!.getCamera();
+        const c = document.querySelector('[data-testid="canvas"]')!;
+        return window.commonboard!.getShapes().filter((s) => s.x + s.w > -cam.x && s.x < -cam.x + c.clientWidth / cam.zoom && s.y + s.h > -cam.y && s.y < -cam.y + c.clientHeight / cam.zoom).length;
+      }),
       panAtFit: panFit,
       memory,
     };
