@@ -93,7 +93,7 @@ test('export JSON and import it on another board; an invalid file shows per-fiel
   const file = testInfo.outputPath('board.json');
   await download.saveAs(file);
   const json = JSON.parse(readFileSync(file, 'utf8'));
-  expect(json).toMatchObject({ format: 'commonboard', version: 2 });
+  expect(json).toMatchObject({ format: 'commonboard', version: 3 });
   expect(json.shapes).toHaveLength(4);
 
   await bob.page.getByTestId('import-json').setInputFiles(file);

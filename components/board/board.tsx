@@ -33,6 +33,10 @@ import { useHistoryStore } from '../history/history-store';
 import { historyTestApi } from '../history/history-test-api';
 import { VersionBar } from '../history/version-bar';
 import { ShareButton } from './share-panel';
+import { startFileService } from '../files/file-service';
+import { useFileStore } from '../files/file-store';
+import { imagesTestApi } from '../files/images-test-api';
+import { Toasts } from '../ui/toast';
 
 function rememberBoard(boardId: string): void {
   try {
@@ -62,6 +66,7 @@ function installTestApi(boardId: string): () => void {
     ...notesTestApi(),
     ...ioTestApi(),
     history: historyTestApi(),
+    images: imagesTestApi(),
   };
   const w = window as WindowWithTestApi;
   w.commonboard = api;
@@ -81,6 +86,8 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
   // offline, a returning editor keeps editing before a token can be fetched
   const role = useBoardSession((s) => s.role ?? s.lastRole);
   const sync = useBoardSession((s) => s.sync);
+  // image uploads not yet confirmed count as unsaved changes too (components/files)
+  const pendingUploads = useFileStore((s) => s.pending);
   // a version of the board shown read-only on the canvas instead of the live board (components/history)
   const viewing = useHistoryStore((s) => s.viewing);
   const historyOpen = useHistoryStore((s) => s.open);
@@ -90,6 +97,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
   const deleted = refusal?.code === CloseCode.BoardDeleted;
 
   useEffect(() => open(boardId, syncUrl), [open, boardId, syncUrl]);
+  useEffect(() => startFileService(boardId), [boardId]);
   useEffect(() => () => resetHistory(), [boardId]);
   useEffect(() => installTestApi(boardId), [boardId]);
   useEffect(() => rememberBoard(boardId), [boardId]);
@@ -127,7 +135,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
             status={status}
             synced={synced}
             reason={refusal?.reason}
-            unsaved={sync.unsaved}
+            unsaved={sync.unsaved + pendingUploads}
             transport={sync.transport}
             retryAt={sync.retryAt}
             online={sync.online}
@@ -149,6 +157,7 @@ export function BoardView({ boardId, syncUrl }: { boardId: string; syncUrl?: str
         <SelectionOverlay />
         <NoteLayer />
         <RemoteCursors />
+        <Toasts />
         {/* centred over the part of the canvas the history panel (w-80) leaves visible */}
         <div className={`absolute top-3 -translate-x-1/2 ${historyOpen ? 'left-[calc(50%-10rem)]' : 'left-1/2'}`}>
           {viewing ? <VersionBar canEdit={canEdit} /> : role === 'editor' ? <Toolbar /> : null}

@@ -15,10 +15,12 @@ import { createEditor } from '../editor/editor';
 import { useEditorStore } from '../editor/editor-store';
 import type { Editor } from '../editor/types';
 import { attachInput } from './canvas-input';
+import { attachFileDrop } from './file-drop';
 import { drawFrame, type CanvasSize } from './canvas-frame';
 import { useOverlayStore } from './overlay-store';
 import { SelectionActions } from './selection-actions';
-import { measureText } from './shape-painter';
+import { imageView, setImageRedraw } from '../files/file-service';
+import { measureText, setImageSource } from './shape-painter';
 import { TextEditor } from './text-editor';
 
 /** Draws over a frame of the canvas, after the scene (e.g. a version's differences, components/history). */
@@ -83,9 +85,16 @@ export function BoardCanvas({ board, userName, readOnly, paintOver = null, selec
       if (s.camera !== prev.camera || s.selection !== prev.selection || s.grid !== prev.grid) editor.requestFrame();
     });
     const stopInput = attachInput(canvas, editor);
+    // images: bitmaps from the file service; one frame when one is decoded (no React render)
+    setImageSource(imageView);
+    setImageRedraw(() => editor.requestFrame());
+    const stopDrop = attachFileDrop(canvas, editor);
 
     return () => {
       stopInput();
+      stopDrop();
+      setImageRedraw(null);
+      setImageSource(null);
       stopUi();
       stopDraw();
       resizeObserver.disconnect();

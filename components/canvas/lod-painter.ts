@@ -5,10 +5,10 @@
  * visible shape is appended to one Path2D per colour, and the frame is a dozen fill/stroke calls:
  * fills first, then outlines, then grey bars where text is. Z-order is kept within each pass.
  */
-import type { Shape } from '@/lib/board';
+import type { ImageShape, Shape } from '@/lib/board';
 import { localToBoard, resolveLinePoints, type ShapeLookup } from '@/lib/board/shape-geometry';
 import { fillColor, LINE_CAP, LINE_HEIGHT, LINE_JOIN, notePadding, TEXT_BAR_COLOR } from '@/lib/render/style';
-import { freehandPath, geoPath } from './shape-painter';
+import { currentImageSource, freehandPath, geoPath, imageScreenPx, paintImage } from './shape-painter';
 
 /** At or below this zoom the board is drawn simplified. */
 export const LOD_ZOOM = 0.3;
@@ -63,6 +63,7 @@ export function paintSimplified(ctx: CanvasRenderingContext2D, shapes: readonly 
   const fills = new Buckets();
   const strokes = new Buckets();
   const text = new Path2D();
+  const images: ImageShape[] = [];
   const hairline = 1 / zoom; // at least one device pixel wide, or thin outlines vanish
   for (const s of shapes) {
     const alpha = dim.has(s.id) ? s.style.opacity * 0.3 : s.style.opacity;
@@ -94,6 +95,10 @@ export function paintSimplified(ctx: CanvasRenderingContext2D, shapes: readonly 
         if (s.rotation === 0) addTextBars(text, s.text, s.x + pad, s.y + pad, s.w - 2 * pad, s.h - 2 * pad, s.style.fontSize);
         break;
       }
+      case 'image':
+        // one drawImage each (a bitmap cannot join a path); the smallest variant at this zoom
+        images.push(s);
+        break;
     }
   }
   ctx.save();
@@ -101,9 +106,27 @@ export function paintSimplified(ctx: CanvasRenderingContext2D, shapes: readonly 
   ctx.lineCap = LINE_CAP;
   ctx.setLineDash([]);
   fills.fill(ctx);
+  if (images.length > 0) paintImages(ctx, images, zoom, dark, dim);
   strokes.stroke(ctx);
   ctx.globalAlpha = 1;
   ctx.fillStyle = TEXT_BAR_COLOR;
   ctx.fill(text);
   ctx.restore();
+}
+
+function paintImages(ctx: CanvasRenderingContext2D, images: readonly ImageShape[], zoom: number, dark: boolean, dim: ReadonlySet<string>): void {
+  const source = currentImageSource();
+  for (const s of images) {
+    ctx.save();
+    ctx.globalAlpha = dim.has(s.id) ? s.style.opacity * 0.3 : s.style.opacity;
+    if (s.rotation !== 0) {
+      const cx = s.x + s.w / 2;
+      const cy = s.y + s.h / 2;
+      ctx.translate(cx, cy);
+      ctx.rotate(s.rotation);
+      ctx.translate(-cx, -cy);
+    }
+    paintImage(ctx, s, zoom, dark, source(s, imageScreenPx(s, zoom)));
+    ctx.restore();
+  }
 }

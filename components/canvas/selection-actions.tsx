@@ -5,6 +5,7 @@ import { useUiStore } from '@/lib/ui/ui-store';
 import { deleteSelection, duplicateSelection, reorderSelection, toggleLockSelection } from '../editor/commands';
 import { useEditorStore } from '../editor/editor-store';
 import type { Editor } from '../editor/types';
+import { ImageActions } from './image-actions';
 import { useOverlayStore } from './overlay-store';
 
 const ACTIONS: { id: string; label: string; run: (editor: Editor) => void }[] = [
@@ -49,6 +50,7 @@ export function SelectionActions() {
           <span className="sr-only">{a.label}</span>
         </button>
       ))}
+      <ImageActions editor={editor} />
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * SVG export uses too; this file only turns it into canvas calls. Path2D objects are cached per
  * (immutable) shape object.
  */
-import type { Shape, ShapeStyle } from '@/lib/board';
+import type { ImageShape, Shape, ShapeStyle } from '@/lib/board';
 import { centerOf, type ShapeLookup } from '@/lib/board/shape-geometry';
 import { arrowHeadOf, linePath } from '@/lib/render/arrowheads';
 import { freehandOutline, geoOutline, rotatesAsBlock } from '@/lib/render/outlines';
@@ -93,10 +93,96 @@ function paintTextPlaceholder(ctx: CanvasRenderingContext2D, text: string, x: nu
   for (let i = 0; i < lines; i++) ctx.fillRect(x, y + i * fontSize * LINE_HEIGHT + fontSize * 0.2, w * (i === lines - 1 ? 0.6 : 1), fontSize * 0.6);
 }
 
-/** Paints one shape; `zoom` picks the level of detail, `dark` the fill shades. */
-export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: ShapeLookup, zoom = 1, dark = false): void {
+/** What the painter has for an image: a decoded bitmap (or null: placeholder) and a failed upload's reason. */
+export type ImageView = { bitmap: ImageBitmap | null; failed: boolean };
+/** Finds the bitmap to draw for an image `screenPx` device pixels on its longest side. Must be O(1). */
+export type ImageSource = (s: ImageShape, screenPx: number) => ImageView;
+
+const NO_IMAGES: ImageSource = () => ({ bitmap: null, failed: false });
+let imageSource: ImageSource = NO_IMAGES;
+
+/** The canvas view installs the file service's bitmaps here (components/files); null restores placeholders. */
+export function setImageSource(source: ImageSource | null): void {
+  imageSource = source ?? NO_IMAGES;
+}
+
+export function currentImageSource(): ImageSource {
+  return imageSource;
+}
+
+const PLACEHOLDER = { light: { fill: '#e2e8f0', ink: '#64748b' }, dark: { fill: '#334155', ink: '#94a3b8' } };
+const FAILED_INK = '#dc2626';
+export const UPLOAD_FAILED_TEXT = 'Upload failed — retry';
+
+/** A picture glyph (frame, sun, mountains) centred in the box, `size` board units wide. */
+function imageGlyph(ctx: CanvasRenderingContext2D, cx: number, cy: number, size: number): void {
+  const h = size * 0.75;
+  const x = cx - size / 2;
+  const y = cy - h / 2;
+  ctx.strokeRect(x, y, size, h);
+  ctx.beginPath();
+  ctx.arc(x + size * 0.7, y + h * 0.3, size * 0.08, 0, Math.PI * 2);
+  ctx.moveTo(x, y + h);
+  ctx.lineTo(x + size * 0.35, y + h * 0.45);
+  ctx.lineTo(x + size * 0.6, y + h * 0.75);
+  ctx.lineTo(x + size * 0.75, y + h * 0.6);
+  ctx.lineTo(x + size, y + h);
+  ctx.stroke();
+}
+
+/**
+ * Paints an image in its unrotated box (the caller turned the context): the bitmap's crop stretched
+ * onto the box, or a placeholder of the same size while the bytes are missing. A failed upload is
+ * drawn over in red with "Upload failed — retry" (the retry is in the selection actions).
+ */
+export function paintImage(ctx: CanvasRenderingContext2D, s: ImageShape, zoom: number, dark: boolean, view: ImageView): void {
+  const { bitmap, failed } = view;
+  if (bitmap) {
+    const c = s.crop ?? { x: 0, y: 0, w: s.naturalWidth, h: s.naturalHeight };
+    // a variant is the natural image scaled down: crop coordinates scale with it
+    const kx = bitmap.width / s.naturalWidth;
+    const ky = bitmap.height / s.naturalHeight;
+    ctx.drawImage(bitmap, c.x * kx, c.y * ky, Math.max(1e-3, c.w * kx), Math.max(1e-3, c.h * ky), s.x, s.y, s.w, s.h);
+    if (!failed) return;
+  } else {
+    ctx.fillStyle = dark ? PLACEHOLDER.dark.fill : PLACEHOLDER.light.fill;
+    ctx.fillRect(s.x, s.y, s.w, s.h);
+  }
+  const ink = failed ? FAILED_INK : dark ? PLACEHOLDER.dark.ink : PLACEHOLDER.light.ink;
+  ctx.strokeStyle = ink;
+  ctx.lineWidth = (failed ? 3 : 1) / zoom;
+  ctx.setLineDash(SOLID_DASH as number[]);
+  ctx.strokeRect(s.x, s.y, s.w, s.h);
+  const glyph = Math.min(s.w, s.h) * 0.3;
+  if (!bitmap && glyph * zoom >= 8) {
+    ctx.lineWidth = 1.5 / zoom;
+    imageGlyph(ctx, s.x + s.w / 2, s.y + s.h / 2 - glyph * 0.25, glyph);
+  }
+  const fontSize = Math.min(14 / zoom, s.h / 5, s.w / 10);
+  if (fontSize * zoom < MIN_TEXT_PX + 4) return;
+  ctx.font = fontFor(fontSize);
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  const label = failed ? UPLOAD_FAILED_TEXT : 'Loading';
+  if (failed) {
+    const w = ctx.measureText(label).width + fontSize;
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.9)';
+    ctx.fillRect(s.x + s.w / 2 - w / 2, s.y + s.h - fontSize * 2.2, w, fontSize * 1.6);
+  }
+  ctx.fillStyle = ink;
+  ctx.fillText(label, s.x + s.w / 2, failed ? s.y + s.h - fontSize * 1.4 : s.y + s.h / 2 + glyph * 0.5 + fontSize);
+  ctx.textAlign = 'start';
+}
+
+/** Device pixels an image spans on its longest side at this zoom (for the variant pick). */
+export function imageScreenPx(s: ImageShape, zoom: number): number {
+  return Math.max(s.w, s.h) * zoom * (globalThis.devicePixelRatio || 1);
+}
+
+/** Paints one shape; `zoom` picks the level of detail, `dark` the fill shades, `images` the bitmaps. */
+export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: ShapeLookup, zoom = 1, dark = false, images: ImageSource = imageSource): void {
   if (Math.max(s.w, s.h) * zoom < MIN_SHAPE_PX && s.type !== 'arrow') {
-    ctx.fillStyle = s.type === 'note' ? s.color : s.style.stroke;
+    ctx.fillStyle = s.type === 'note' ? s.color : s.type === 'image' ? PLACEHOLDER.light.ink : s.style.stroke;
     ctx.fillRect(s.x, s.y, Math.max(s.w, MIN_SHAPE_PX / zoom), Math.max(s.h, MIN_SHAPE_PX / zoom));
     return;
   }
@@ -173,6 +259,9 @@ export function paintShape(ctx: CanvasRenderingContext2D, s: Shape, lookup: Shap
       ctx.restore();
       break;
     }
+    case 'image':
+      paintImage(ctx, s, zoom, dark, images(s, imageScreenPx(s, zoom)));
+      break;
   }
   ctx.restore();
 }

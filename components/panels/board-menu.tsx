@@ -3,7 +3,7 @@
 /** Export (PNG, SVG, JSON) of the selection or the board, JSON import with its errors shown, and (editors) deleting the board. */
 import { useRef, useState } from 'react';
 import { useEditorStore } from '@/components/editor/editor-store';
-import { boardFileText, download, fileStem, importBoardFile, scopeShapes, svgText } from './io-actions';
+import { boardFileTextWithFiles, download, fileStem, importBoardFileWithFiles, scopeShapes, svgTextWithImages } from './io-actions';
 import { DeleteBoardButton } from './delete-board';
 import { shapesToPng } from './export-png';
 
@@ -25,7 +25,7 @@ export function BoardMenu({ boardId, canEdit }: { boardId: string; canEdit: bool
   };
   const onFile = async (file: File | undefined) => {
     if (!editor || !file) return;
-    const result = importBoardFile(editor, await file.text());
+    const result = await importBoardFileWithFiles(editor, await file.text());
     if (fileRef.current) fileRef.current.value = ''; // importing the same file twice must fire change again
     if (result.ok) {
       const migrated = result.migratedFrom ? ` (migrated from version ${result.migratedFrom})` : '';
@@ -40,10 +40,10 @@ export function BoardMenu({ boardId, canEdit }: { boardId: string; canEdit: bool
         <button type="button" data-testid="export-png" title="Export the selection (or the board) as PNG" disabled={!editor} onClick={exportPng} className={BUTTON}>
           PNG
         </button>
-        <button type="button" data-testid="export-svg" title="Export the selection (or the board) as SVG" disabled={!editor} onClick={() => editor && download(`${stem}.svg`, new Blob([svgText(editor)], { type: 'image/svg+xml' }))} className={BUTTON}>
+        <button type="button" data-testid="export-svg" title="Export the selection (or the board) as SVG" disabled={!editor} onClick={() => void (editor && svgTextWithImages(editor).then((svg) => download(`${stem}.svg`, new Blob([svg], { type: 'image/svg+xml' }))))} className={BUTTON}>
           SVG
         </button>
-        <button type="button" data-testid="export-json" title="Export the board as a Commonboard JSON file" disabled={!editor} onClick={() => editor && download(`${stem}.json`, new Blob([boardFileText(editor)], { type: 'application/json' }))} className={BUTTON}>
+        <button type="button" data-testid="export-json" title="Export the board as a Commonboard JSON file" disabled={!editor} onClick={() => void (editor && boardFileTextWithFiles(editor).then((json) => download(`${stem}.json`, new Blob([json], { type: 'application/json' }))))} className={BUTTON}>
           JSON
         </button>
         {canEdit ? (

@@ -9,6 +9,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useEditorStore } from '@/components/editor/editor-store';
 import { whenSynced } from '@/components/session/board-session';
+import { addImageFiles } from '@/components/files/file-service';
+import { showToast } from '@/components/ui/toast';
+import { fileErrorText } from '@/lib/files/file-contract';
 import { BoardMenu } from './board-menu';
 import { clipboardText, cutSelection, pasteText } from './io-actions';
 import { ShortcutsDialog } from './shortcuts-dialog';
@@ -17,6 +20,13 @@ import { ZoomControls } from './zoom-controls';
 
 export const FIRST_RENDER_MARK = 'commonboard:first-render';
 export const SYNCED_MARK = 'commonboard:synced';
+
+/** Files on the clipboard (copied files, or an image a browser or screenshot tool put there). */
+function clipboardFiles(data: DataTransfer): File[] {
+  const files = [...data.files];
+  if (files.length > 0) return files;
+  return [...data.items].filter((i) => i.kind === 'file').map((i) => i.getAsFile()).filter((f): f is File => f !== null);
+}
 
 function isEditableTarget(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
@@ -47,8 +57,20 @@ function useClipboard(canEdit: boolean): void {
     const cut = (e: ClipboardEvent) => onCopy(e, true);
     const paste = (e: ClipboardEvent) => {
       const editor = useEditorStore.getState().editor;
-      if (!editor || !canEdit || isEditableTarget(e.target) || !e.clipboardData) return;
+      if (!editor || isEditableTarget(e.target) || !e.clipboardData) return;
+      const files = clipboardFiles(e.clipboardData);
+      if (!canEdit) {
+        if (files.length === 0) return;
+        e.preventDefault();
+        showToast(fileErrorText('forbidden')); // say why nothing happened
+        return;
+      }
       e.preventDefault();
+      if (files.length > 0) {
+        // a screenshot or copied image (files win over the text some apps add next to them)
+        void addImageFiles(editor, files);
+        return;
+      }
       const result = pasteText(editor, e.clipboardData.getData('text/plain'));
       if (result.errors.length > 0) console.warn('paste refused:', result.errors.join('; '));
     };

@@ -1,6 +1,8 @@
 /** PNG export: the shapes drawn by the canvas renderer's own painter into an offscreen canvas at 2x. */
-import { paintShape } from '@/components/canvas/shape-painter';
-import type { Shape } from '@/lib/board';
+import { paintShape, type ImageSource } from '@/components/canvas/shape-painter';
+import { exportBitmap } from '@/components/files/file-service';
+import { imageFileIds, type Shape } from '@/lib/board';
+import type { FileId } from '@/lib/files/file-contract';
 import { shapeBounds, type ShapeLookup } from '@/lib/board/shape-geometry';
 import { shapesBox } from '@/lib/io/snapshot';
 
@@ -9,7 +11,27 @@ const PADDING = 16;
 /** Browsers refuse canvases much past this many pixels per side. */
 const MAX_SIDE = 16_384;
 
-export function shapesToPng(shapes: readonly Shape[], lookup: ShapeLookup): Promise<Blob> {
+/** Full-size bitmaps of the shapes' images (closed by the caller); missing files stay placeholders. */
+async function loadImages(shapes: readonly Shape[]): Promise<Map<string, ImageBitmap>> {
+  const out = new Map<string, ImageBitmap>();
+  for (const id of imageFileIds(shapes) as FileId[]) {
+    const bitmap = await exportBitmap(id);
+    if (bitmap) out.set(id, bitmap);
+  }
+  return out;
+}
+
+export async function shapesToPng(shapes: readonly Shape[], lookup: ShapeLookup): Promise<Blob> {
+  const bitmaps = await loadImages(shapes);
+  try {
+    const images: ImageSource = (s) => ({ bitmap: bitmaps.get(s.fileId) ?? null, failed: false });
+    return await drawPng(shapes, lookup, images);
+  } finally {
+    for (const b of bitmaps.values()) b.close();
+  }
+}
+
+function drawPng(shapes: readonly Shape[], lookup: ShapeLookup, images: ImageSource): Promise<Blob> {
   const box = shapesBox(shapes.map((s) => shapeBounds(s, lookup))) ?? { x: 0, y: 0, w: 0, h: 0 };
   const w = box.w + PADDING * 2;
   const h = box.h + PADDING * 2;
@@ -22,6 +44,6 @@ export function shapesToPng(shapes: readonly Shape[], lookup: ShapeLookup): Prom
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.setTransform(scale, 0, 0, scale, (PADDING - box.x) * scale, (PADDING - box.y) * scale);
-  for (const s of shapes) paintShape(ctx, s, lookup, scale);
+  for (const s of shapes) paintShape(ctx, s, lookup, scale, false, images);
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png'));
 }

@@ -4,8 +4,11 @@
  */
 import { deleteSelection } from '@/components/editor/commands';
 import type { Editor } from '@/components/editor/types';
-import { addShape, insertShapes, listShapes, type Shape, type ShapeId, type ShapeInput } from '@/lib/board';
-import { createBoardFile, parseBoardFile } from '@/lib/io/board-file';
+import { addShape, imageFileIds, insertShapes, listShapes, type Shape, type ShapeId, type ShapeInput } from '@/lib/board';
+import { adoptFiles, fileBytes, fileDataUrls, importEmbeddedFiles, prefetchFiles } from '@/components/files/file-service';
+import { bytesToBase64 } from '@/lib/files/file-bytes';
+import { FILE_ID_PATTERN, type FileId } from '@/lib/files/file-contract';
+import { createBoardFile, parseBoardFile, parseBoardFileJson, parseBoardJson, type ParseResult } from '@/lib/io/board-file';
 import { parseClipboard, serializeClipboard } from '@/lib/io/clipboard';
 import { shapesBox, snapshotShapes } from '@/lib/io/snapshot';
 import { shapesToSvg } from '@/lib/io/svg';
@@ -23,6 +26,9 @@ export function scopeShapes(editor: Editor): Shape[] {
 export function clipboardText(editor: Editor): string | null {
   const shapes = editor.selectedShapes();
   if (shapes.length === 0) return null;
+  // the payload carries image references; their bytes go to this browser's store for a paste elsewhere
+  const files = imageFileIds(shapes) as FileId[];
+  if (files.length > 0) void prefetchFiles(files);
   return serializeClipboard(snapshotShapes(editor.board, shapes, editor.cache.lookup));
 }
 
@@ -63,6 +69,8 @@ export function pasteText(editor: Editor, text: string): PasteResult {
   if (content.kind === 'shapes' && content.shapes.length > 0) {
     lastPaste = lastPaste.text === text ? { text, count: lastPaste.count + 1 } : { text, count: 1 };
     ids = editor.run(() => insertShapes(editor.board, content.shapes, { offset: pasteOffset(editor, content.shapes, lastPaste.count), createdBy: editor.userName() }));
+    const files = imageFileIds(content.shapes) as FileId[];
+    if (files.length > 0) void adoptFiles(files); // from another board: upload the bytes here too
   } else if (content.kind === 'text') {
     const style = ui.currentStyle;
     const size = editor.measureText(content.text, style.fontSize);
@@ -86,7 +94,10 @@ export type ImportResult = { ok: true; ids: string[]; migratedFrom: number | nul
 /** Validates a board file and adds its shapes (fresh ids, one undo step), selected, in view. */
 export function importBoardFile(editor: Editor, text: string): ImportResult {
   if (!editor.editable()) return { ok: false, errors: ['this board is view-only'] };
-  const parsed = parseBoardFile(text);
+  return insertBoardFile(editor, parseBoardFile(text));
+}
+
+function insertBoardFile(editor: Editor, parsed: ParseResult): ImportResult {
   if (!parsed.ok) return parsed;
   const ids = editor.run(() => insertShapes(editor.board, parsed.shapes, { createdBy: editor.userName() }));
   useUiStore.getState().select(ids);
@@ -95,6 +106,49 @@ export function importBoardFile(editor: Editor, text: string): ImportResult {
 
 export function svgText(editor: Editor): string {
   return shapesToSvg(scopeShapes(editor), editor.cache.lookup);
+}
+
+/** The SVG export with the images' bytes embedded as data: URLs (an export must stand alone). */
+export async function svgTextWithImages(editor: Editor): Promise<string> {
+  const shapes = scopeShapes(editor);
+  const urls = await fileDataUrls(imageFileIds(shapes) as FileId[]);
+  return shapesToSvg(shapes, editor.cache.lookup, { imageHref: (id) => urls.get(id) });
+}
+
+/** Files embedded in a board file: `{ [fileId]: { type, data: base64 } }`. */
+export type EmbeddedFiles = Record<string, { type: string; data: string }>;
+
+/** The board file with every referenced image's bytes in `files` (base64), so an import restores them. */
+export async function boardFileTextWithFiles(editor: Editor): Promise<string> {
+  const shapes = snapshotShapes(editor.board, listShapes(editor.board), editor.cache.lookup);
+  const files: EmbeddedFiles = {};
+  for (const id of imageFileIds(shapes) as FileId[]) {
+    const f = await fileBytes(id);
+    if (f) files[id] = { type: f.type, data: bytesToBase64(f.bytes) };
+  }
+  return JSON.stringify({ ...createBoardFile(shapes), files }, null, 1);
+}
+
+/** The `files` map of a parsed board file, checked only for its outer shape (each file is re-hashed on import). */
+function embeddedFiles(json: unknown): Record<string, unknown> {
+  const files = typeof json === 'object' && json !== null ? (json as { files?: unknown }).files : undefined;
+  if (typeof files !== 'object' || files === null || Array.isArray(files)) return {};
+  return Object.fromEntries(Object.entries(files).filter(([id]) => FILE_ID_PATTERN.test(id)).slice(0, 10_000));
+}
+
+/**
+ * Import with embedded files: the shapes are validated first, then every file is verified (re-hashed),
+ * kept and queued for upload; only then are the shapes added. A file that fails refuses the import.
+ */
+export async function importBoardFileWithFiles(editor: Editor, text: string): Promise<ImportResult> {
+  if (!editor.editable()) return { ok: false, errors: ['this board is view-only'] };
+  const json = parseBoardJson(text);
+  if (!json.ok) return json;
+  const parsed = parseBoardFileJson(json.value);
+  if (!parsed.ok) return parsed;
+  const { errors } = await importEmbeddedFiles(embeddedFiles(json.value));
+  if (errors.length > 0) return { ok: false, errors };
+  return insertBoardFile(editor, parsed);
 }
 
 export function download(name: string, blob: Blob): void {

@@ -5,7 +5,8 @@ import { useThemeStore } from '@/lib/ui/theme';
 import { useUiStore } from '@/lib/ui/ui-store';
 import { boardFileText, importBoardFile, svgText } from './io-actions';
 
-function editorOrThrow() {
+/** The mounted editor, for test API calls (they throw a clear error before the board is open). */
+export function editorOrThrow() {
   const editor = useEditorStore.getState().editor;
   if (!editor) throw new Error('the board is not open yet');
   return editor;

@@ -46,6 +46,7 @@ let provider: WebsocketProvider | null = null;
 let auth: SessionAuth | null = null;
 let publisher: PresencePublisher | null = null;
 let syncWaiters: (() => void)[] = [];
+let syncWsUrl: string | null = null;
 
 /** Name from ?name=, else localStorage, else a new random one (then remembered). */
 function resolveUser(): PresenceUser {
@@ -86,7 +87,9 @@ export const useBoardSession = create<SessionState>((set, get) => ({
     const local = openLocalFirst(boardId, doc, () => stateVector(board), (sync) => {
       if (get().board === board) set({ sync });
     });
-    const p = new WebsocketProvider(syncUrl ?? defaultSyncUrl(window.location), encodeURIComponent(boardId), doc, {
+    const wsUrl = syncUrl ?? defaultSyncUrl(window.location);
+    syncWsUrl = wsUrl;
+    const p = new WebsocketProvider(wsUrl, encodeURIComponent(boardId), doc, {
       connect: false, // after the first token (session-auth.ts)
       WebSocketPolyfill: local.WebSocketPolyfill as unknown as typeof WebSocket, // WebSocket-shaped: see lib/sync/sync-socket.ts
       maxBackoffTime: 1_000, // the jittered backoff is ours (lib/sync/reconnect-policy.ts)
@@ -164,6 +167,11 @@ export function rotateShareLink(which: 'edit' | 'view'): Promise<ShareLinks> {
 /** The session's board token (Authorization for the app API: components/session/board-api.ts), or null. */
 export function getBoardToken(): string | null {
   return auth?.token() ?? null;
+}
+
+/** The sync server's WebSocket URL of the open board (its HTTP side serves files), or null. */
+export function getSyncWsUrl(): string | null {
+  return syncWsUrl;
 }
 
 /** Resolves once the current session has synced with the server (at once if it already has). */

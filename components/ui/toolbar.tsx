@@ -1,6 +1,9 @@
 'use client';
 
+import { useRef } from 'react';
 import { useEditorStore } from '@/components/editor/editor-store';
+import { addImageFiles } from '@/components/files/file-service';
+import { IMAGE_TYPES } from '@/lib/files/file-contract';
 import { TOOLS, useUiStore, type Tool } from '@/lib/ui/ui-store';
 
 const LABELS: Record<Tool, { label: string; key: string; icon: string }> = {
@@ -55,6 +58,7 @@ export function Toolbar() {
           </button>
         );
       })}
+      <ImageButton />
       <span className="mx-1 w-px self-stretch bg-slate-200 dark:bg-slate-700" aria-hidden />
       <button type="button" data-testid="undo" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => editor?.undo()} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40 dark:text-slate-200 dark:hover:bg-slate-700`}>
         <Icon d="M9 14 L4 9 L9 4 M4 9 H15 A5 5 0 0 1 15 19 H11" />
@@ -69,5 +73,36 @@ export function Toolbar() {
         <span className="sr-only">Toggle grid</span>
       </button>
     </div>
+  );
+}
+
+/**
+ * "Image": a file picker (several files at once). The toolbar is shown to editors only, so viewers
+ * have no button; the type is decided by sniffing the bytes, `accept` only filters the dialog.
+ */
+function ImageButton() {
+  const input = useRef<HTMLInputElement>(null);
+  const editor = useEditorStore((s) => s.editor);
+  return (
+    <>
+      <button type="button" data-testid="image-tool" title="Image (from a file)" disabled={!editor} onClick={() => input.current?.click()} className={`${BUTTON} text-slate-700 hover:bg-slate-100 disabled:opacity-40 dark:text-slate-200 dark:hover:bg-slate-700`}>
+        <Icon d="M4 5 H20 V19 H4 Z M4 16 L9 11 L13 15 L16 12 L20 16 M15 9 A1 1 0 1 0 15.01 9" />
+        <span className="sr-only">Image</span>
+      </button>
+      <input
+        ref={input}
+        type="file"
+        multiple
+        accept={IMAGE_TYPES.join(',')}
+        data-testid="image-file-input"
+        aria-label="Add images from files"
+        className="hidden"
+        onChange={(e) => {
+          const files = [...(e.currentTarget.files ?? [])];
+          e.currentTarget.value = ''; // the same file can be picked again
+          if (editor && files.length > 0) void addImageFiles(editor, files);
+        }}
+      />
+    </>
   );
 }

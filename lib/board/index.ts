@@ -16,3 +16,4 @@ export * from './ops-notes';
 export * from './ops-bulk';
 export * from './ops-restore';
 export * from './board-diff';
+export * from './ops-images';

@@ -25,7 +25,14 @@ const styleModes: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [styleModes];
+/**
+ * v3: image shapes (issue 17). Nothing to lift: no v2 shape changes. The step exists so the stored
+ * version says "has images", and a v2 client opening the board warns that it is older instead of
+ * silently skipping shapes it cannot parse.
+ */
+const imageShapes: Migration = { version: 3, name: 'ImageShapes', up: () => {} };
+
+export const MIGRATIONS: readonly Migration[] = [styleModes, imageShapes];
 
 export type MigrationResult = 'current' | 'migrated' | 'newer';
 

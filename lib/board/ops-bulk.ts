@@ -9,7 +9,9 @@ import { addShape, newShapeId, type NewShape } from './ops';
 import { encodeFreehandChunk, encodeLinePoints } from './ops-encode';
 import { setNoteTree } from './ops-notes';
 import { getShape, getTopIndex } from './read';
+import type { FileId, ImageType } from '@/lib/files/file-contract';
 import {
+  assertValidImageFields,
   assertValidPatch,
   DEFAULT_STYLE,
   isArrowBinding,
@@ -17,6 +19,8 @@ import {
   MAX_FREEHAND_POINTS,
   type ArrowBinding,
   type FreehandPoint,
+  type ImageCrop,
+  type ImageFields,
   type Shape,
   type ShapeId,
   type ShapeStyle,
@@ -72,9 +76,30 @@ export type ShapeInput = {
   color?: string;
   /** note rich content as a plain tree (sanitized when written) */
   content?: readonly unknown[];
+  /** image: the file reference (validated when written, like every other field) */
+  fileId?: string;
+  mime?: string;
+  bytes?: number;
+  naturalWidth?: number;
+  naturalHeight?: number;
+  crop?: ImageCrop | null;
+  alt?: string;
 };
 
 export type InsertOptions = { offset?: Vec; createdBy: string };
+
+/** The image fields of an input, as written; assertValidImageFields checks them before any write. */
+function imageOf(s: ShapeInput): ImageFields {
+  return {
+    fileId: s.fileId as FileId,
+    mime: s.mime as ImageType,
+    bytes: s.bytes ?? -1,
+    naturalWidth: s.naturalWidth ?? 0,
+    naturalHeight: s.naturalHeight ?? 0,
+    crop: s.crop ?? null,
+    alt: s.alt ?? '',
+  };
+}
 
 function byIndex(a: ShapeInput, b: ShapeInput): number {
   const ia = a.index ?? '';
@@ -120,6 +145,7 @@ export function insertShapes(board: Board, inputs: readonly ShapeInput[], option
       end: s.type === 'arrow' ? remap(s.end) : undefined,
       text: s.type === 'text' || s.type === 'note' ? (s.text ?? '') : undefined,
       color: s.type === 'note' ? s.color : undefined,
+      image: s.type === 'image' ? imageOf(s) : undefined,
     };
     // the same checks addShape makes, up front: a throw inside the transaction would leave half a paste
     assertValidPatch({ x: shape.x, y: shape.y, w: shape.w, h: shape.h, rotation: shape.rotation, style: shape.style, locked: shape.locked, text: shape.text, color: shape.color });
@@ -129,6 +155,7 @@ export function insertShapes(board: Board, inputs: readonly ShapeInput[], option
       if (!s.points || s.points.length === 0 || s.points.length > MAX_FREEHAND_POINTS) throw new Error('a freehand stroke needs 1..20,000 points');
       encodeFreehandChunk(s.points as FreehandPoint[]);
     }
+    if (shape.image) assertValidImageFields(shape.image);
     return { shape, content: s.type === 'note' ? s.content : undefined };
   });
   board.doc.transact(() => {

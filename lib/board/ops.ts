@@ -10,6 +10,7 @@ import { encodeFreehandChunk, encodeLinePoints } from './ops-encode';
 import { freezeArrowEnd } from './ops-points';
 import { getShape, getTopIndex } from './read';
 import {
+  assertValidImageFields,
   assertValidPatch,
   DEFAULT_NOTE_COLOR,
   DEFAULT_STYLE,
@@ -20,6 +21,7 @@ import {
   STYLE_KEYS,
   type ArrowBinding,
   type FreehandPoint,
+  type ImageFields,
   type ShapeId,
   type ShapePatch,
   type ShapeStyle,
@@ -59,7 +61,11 @@ export type NewShape = {
   text?: string;
   /** note background */
   color?: string;
+  /** image: the file reference (required for type 'image'; see ops-images.ts) */
+  image?: ImageFields;
 };
+
+const IMAGE_KEYS = ['fileId', 'mime', 'bytes', 'naturalWidth', 'naturalHeight', 'crop', 'alt'] as const satisfies readonly (keyof ImageFields)[];
 
 /** Adds a shape on top of the z-order (unless an index is given) and returns its id. */
 export function addShape(board: Board, input: NewShape, origin: Origin = LOCAL): ShapeId {
@@ -85,6 +91,11 @@ export function addShape(board: Board, input: NewShape, origin: Origin = LOCAL):
     if (input.points.length > MAX_FREEHAND_POINTS) throw new Error('too many freehand points');
     freehand = encodeFreehandChunk(input.points as FreehandPoint[]);
   }
+  if (input.type === 'image') {
+    if (!input.image) throw new Error('an image shape needs its file reference');
+    assertValidImageFields(input.image);
+  }
+  const image = input.type === 'image' ? input.image : undefined;
   board.doc.transact(() => {
     const index = input.index ?? keyBetween(getTopIndex(board), null);
     const y = new Y.Map<unknown>();
@@ -120,6 +131,9 @@ export function addShape(board: Board, input: NewShape, origin: Origin = LOCAL):
         content.insert(0, [paragraph]);
       }
       y.set('content', content);
+    }
+    if (image) {
+      for (const key of IMAGE_KEYS) y.set(key, image[key]);
     }
     board.shapes.set(id, y);
   }, origin);

@@ -13,6 +13,7 @@ import {
   MAX_LINE_POINTS,
   MAX_NAME_LENGTH,
   MAX_TEXT_LENGTH,
+  parseImageFields,
   parseStyle,
   type BaseShape,
   type FieldSource,
@@ -123,6 +124,10 @@ export function parseShape(id: string, src: FieldSource): Shape | null {
       const content = src.get('content');
       if (!isColor(color)) return null;
       return { ...base, type, color, text: content instanceof Y.XmlFragment ? fragmentText(content) : '' };
+    }
+    case 'image': {
+      const fields = parseImageFields(src);
+      return fields ? { ...base, type, ...fields } : null;
     }
   }
 }

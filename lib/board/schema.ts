@@ -18,6 +18,9 @@
  *               integers: x, y in 1/FREEHAND_SCALE units, pressure p in 0..100.
  *   text        text: string (plain)
  *   note        color: string; content: Y.XmlFragment (rich text; Tiptap binds to it, see getNoteFragment)
+ *   image       fileId (SHA-256 hex of the bytes, lib/files/file-contract.ts), mime, bytes,
+ *               naturalWidth, naturalHeight (pixels of the full image), crop: {x, y, w, h} in natural
+ *               pixels | null, alt: string. Only the reference: the bytes live in the file store.
  *
  * Geometry: (x, y, w, h) is the shape's box in board units; `rotation` (radians, clockwise) turns it
  * around its centre. Point lists are in a local frame whose bounding box is stretched onto the box,
@@ -29,11 +32,13 @@
  * shape, and the readers skip it instead of crashing.
  *
  * v1 -> v2 (migrations.ts): `fill` went from a CSS colour to a mode; dash, fontSize, locked added.
+ * v2 -> v3: the `image` type (nothing to lift; the version tells older clients they are older).
  */
 import type { Vec } from '@/lib/geometry/vec';
+import { IMAGE_TYPES, isFileId, type FileId, type ImageType } from '@/lib/files/file-contract';
 import { isIndexKey } from './fractional-index';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Shape ids are opaque URL-safe strings; the brand stops mixing them up with board ids. */
 export type ShapeId = string & { readonly __brand: 'ShapeId' };
@@ -44,7 +49,7 @@ export function isShapeId(value: unknown): value is ShapeId {
   return typeof value === 'string' && SHAPE_ID_PATTERN.test(value);
 }
 
-export const SHAPE_TYPES = ['rect', 'ellipse', 'diamond', 'line', 'arrow', 'freehand', 'text', 'note'] as const;
+export const SHAPE_TYPES = ['rect', 'ellipse', 'diamond', 'line', 'arrow', 'freehand', 'text', 'note', 'image'] as const;
 export type ShapeType = (typeof SHAPE_TYPES)[number];
 /** Types drawn as a box outline (geo shapes). */
 export type GeoType = 'rect' | 'ellipse' | 'diamond';
@@ -97,8 +102,22 @@ export type TextShape = BaseShape & { type: 'text'; text: string };
 /** `text` is a plain-text rendering of the note's rich content (read-only; edit the fragment). */
 export type NoteShape = BaseShape & { type: 'note'; color: string; text: string };
 
+/** A part of an image in its natural pixels (x, y from the top-left corner). */
+export type ImageCrop = { x: number; y: number; w: number; h: number };
+/** The fields an image shape adds; the document holds the file's reference, never its bytes. */
+export type ImageFields = {
+  fileId: FileId;
+  mime: ImageType;
+  bytes: number;
+  naturalWidth: number;
+  naturalHeight: number;
+  crop: ImageCrop | null;
+  alt: string;
+};
+export type ImageShape = BaseShape & { type: 'image' } & ImageFields;
+
 /** Discriminated on `type`. */
-export type Shape = GeoShape | LineShape | ArrowShape | FreehandShape | TextShape | NoteShape;
+export type Shape = GeoShape | LineShape | ArrowShape | FreehandShape | TextShape | NoteShape | ImageShape;
 
 export const DEFAULT_STYLE: ShapeStyle = { stroke: '#1e293b', fill: 'none', strokeWidth: 2, dash: 'solid', opacity: 1, fontSize: 20 };
 export const STYLE_KEYS = ['stroke', 'fill', 'strokeWidth', 'dash', 'opacity', 'fontSize'] as const;
@@ -115,6 +134,10 @@ export const MAX_FREEHAND_POINTS = 20_000;
 /** Freehand coordinates are stored as integers in 1/FREEHAND_SCALE board units. */
 export const FREEHAND_SCALE = 10;
 export const MAX_NAME_LENGTH = 64;
+export const MAX_ALT_LENGTH = 1_000;
+/** Larger than any image the server accepts (DEFAULT_MAX_IMAGE_PIXELS is 10,000 x 10,000). */
+export const MAX_IMAGE_SIDE = 1_000_000;
+export const MAX_IMAGE_BYTES = 2 ** 40;
 const COLOR_PATTERN = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/;
 
 export function isColor(value: unknown): value is string {
@@ -158,6 +181,44 @@ export function parseStyle(src: FieldSource): ShapeStyle | null {
   if (typeof opacity !== 'number' || !(opacity >= 0 && opacity <= 1)) return null;
   if (typeof fontSize !== 'number' || !(fontSize >= MIN_FONT_SIZE && fontSize <= MAX_FONT_SIZE)) return null;
   return { stroke, fill, strokeWidth, dash, opacity, fontSize };
+}
+
+function isImageSide(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_IMAGE_SIDE;
+}
+
+/** A crop inside an image of the given natural size, at least one pixel each way. */
+export function isImageCrop(value: unknown, naturalWidth: number, naturalHeight: number): value is ImageCrop {
+  if (typeof value !== 'object' || value === null) return false;
+  const { x, y, w, h } = value as Record<string, unknown>;
+  if (![x, y, w, h].every((v) => typeof v === 'number' && Number.isFinite(v))) return false;
+  const [cx, cy, cw, ch] = [x, y, w, h] as number[];
+  return cx >= 0 && cy >= 0 && cw >= 1 && ch >= 1 && cx + cw <= naturalWidth + 1e-6 && cy + ch <= naturalHeight + 1e-6;
+}
+
+/** Reads the image fields of a stored shape (untrusted), or null if any is malformed. */
+export function parseImageFields(src: FieldSource): ImageFields | null {
+  const fileId = src.get('fileId');
+  const mime = src.get('mime');
+  const bytes = src.get('bytes');
+  const naturalWidth = src.get('naturalWidth');
+  const naturalHeight = src.get('naturalHeight');
+  const crop = src.get('crop') ?? null;
+  const alt = src.get('alt') ?? '';
+  if (!isFileId(fileId) || !isOneOf(IMAGE_TYPES, mime)) return null;
+  if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0 || bytes > MAX_IMAGE_BYTES) return null;
+  if (!isImageSide(naturalWidth) || !isImageSide(naturalHeight)) return null;
+  if (typeof alt !== 'string' || alt.length > MAX_ALT_LENGTH) return null;
+  // a bad crop is dropped, not fatal: the whole image still renders
+  const validCrop = crop !== null && isImageCrop(crop, naturalWidth, naturalHeight) ? { x: crop.x, y: crop.y, w: crop.w, h: crop.h } : null;
+  return { fileId, mime, bytes, naturalWidth, naturalHeight, crop: validCrop, alt };
+}
+
+/** Throws on image fields a local caller got wrong (the same rules parseImageFields applies). */
+export function assertValidImageFields(fields: ImageFields): void {
+  const parsed = parseImageFields({ get: (k) => fields[k as keyof ImageFields] });
+  if (!parsed) throw new Error(`invalid image fields: ${JSON.stringify(fields)}`);
+  if (fields.crop !== null && parsed.crop === null) throw new Error(`invalid image crop: ${JSON.stringify(fields.crop)}`);
 }
 
 export function isArrowBinding(value: unknown): value is ArrowBinding {

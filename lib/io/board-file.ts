@@ -9,8 +9,11 @@ import { DEFAULT_STYLE, FILL_MODES, SCHEMA_VERSION, type ShapeInput } from '@/li
 import { formatIssues, shapeListSchema, toShapeInputs } from './shape-schema';
 
 export const BOARD_FILE_FORMAT = 'commonboard';
-/** Larger files are refused before parsing (a 10,000-shape board is a few MB). */
-export const MAX_BOARD_FILE_BYTES = 25 * 1024 * 1024;
+/**
+ * Larger files are refused before parsing (a 10,000-shape board is a few MB; the rest of the room
+ * is for embedded images, base64 in `files`).
+ */
+export const MAX_BOARD_FILE_BYTES = 128 * 1024 * 1024;
 
 export type BoardFile = { format: typeof BOARD_FILE_FORMAT; version: number; exportedAt: string; shapes: ShapeInput[] };
 
@@ -40,17 +43,27 @@ function fromV1(shape: unknown): unknown {
   return { ...s, style, locked: s.locked ?? false };
 }
 
-const STEPS: Record<number, (shape: unknown) => unknown> = { 1: fromV1 };
+/** v3 added the image type; a v2 file has none, so its shapes pass unchanged. */
+const STEPS: Record<number, (shape: unknown) => unknown> = { 1: fromV1, 2: (shape) => shape };
 
 /** Parses and validates a board file's text. Never throws. */
 export function parseBoardFile(text: string): ParseResult {
+  const json = parseBoardJson(text);
+  return json.ok ? parseBoardFileJson(json.value) : json;
+}
+
+/** JSON.parse of a board file's text within the size limit. Never throws. */
+export function parseBoardJson(text: string): { ok: true; value: unknown } | { ok: false; errors: string[] } {
   if (text.length > MAX_BOARD_FILE_BYTES) return { ok: false, errors: [`file is too large (over ${MAX_BOARD_FILE_BYTES / 1024 / 1024} MB)`] };
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
     return { ok: false, errors: [`not valid JSON: ${(e as Error).message}`] };
   }
+}
+
+/** Validates a parsed board file (see parseBoardFile). Never throws. */
+export function parseBoardFileJson(json: unknown): ParseResult {
   const head = envelope.safeParse(json);
   if (!head.success) return { ok: false, errors: formatIssues(head.error) };
   const { version } = head.data;

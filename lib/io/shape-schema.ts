@@ -4,6 +4,7 @@
  * are the document's own (schema.ts), so anything that validates here can be inserted.
  */
 import { z } from 'zod';
+import { FILE_ID_PATTERN, IMAGE_TYPES } from '@/lib/files/file-contract';
 import {
   DASH_STYLES,
   FILL_MODES,
@@ -13,6 +14,8 @@ import {
   MAX_FREEHAND_POINTS,
   MAX_LINE_POINTS,
   MAX_STROKE_WIDTH,
+  MAX_ALT_LENGTH,
+  MAX_IMAGE_SIDE,
   MAX_TEXT_LENGTH,
   MIN_FONT_SIZE,
   type ShapeInput,
@@ -65,6 +68,18 @@ export const shapeSchema = z.discriminatedUnion('type', [
     text: z.string().max(MAX_TEXT_LENGTH).optional(),
     // sanitized by setNoteTree when written; only its outer shape is checked here
     content: z.array(z.unknown()).max(5_000).optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('image'),
+    fileId: z.string().regex(FILE_ID_PATTERN, { message: 'expected a file id (64 lower-case hex digits)' }),
+    mime: z.enum(IMAGE_TYPES),
+    bytes: z.number().int().min(0),
+    naturalWidth: z.number().int().min(1).max(MAX_IMAGE_SIDE),
+    naturalHeight: z.number().int().min(1).max(MAX_IMAGE_SIDE),
+    // checked against the natural size when written (assertValidImageFields)
+    crop: z.object({ x: z.number().min(0), y: z.number().min(0), w: z.number().min(1), h: z.number().min(1) }).nullable().optional(),
+    alt: z.string().max(MAX_ALT_LENGTH).optional(),
   }),
 ]);
 

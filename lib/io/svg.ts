@@ -38,7 +38,24 @@ function textBlock(s: Extract<Shape, { type: 'text' | 'note' }>): string {
 }
 
 /** The shape's elements; geo shapes and text are drawn unrotated (the group turns them, see rotation()). */
-function shapeBody(s: Shape, lookup: ShapeLookup, clipId: string): string {
+/**
+ * An image as a nested <svg> whose viewBox is the crop (natural pixels), so the kept part fills the
+ * box; the bytes come in as a data: URL (an export must stand alone: no token-protected URLs).
+ * Without bytes it is a grey placeholder of the same size.
+ */
+function imageBody(s: Extract<Shape, { type: 'image' }>, href: string | undefined): string {
+  const alt = s.alt ? `<title>${esc(s.alt)}</title>` : '';
+  if (!href || !/^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]*$/.test(href)) {
+    return `${alt}<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="#e2e8f0" stroke="#94a3b8"/>`;
+  }
+  const c = s.crop ?? { x: 0, y: 0, w: s.naturalWidth, h: s.naturalHeight };
+  return (
+    `<svg x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" viewBox="${n(c.x)} ${n(c.y)} ${n(c.w)} ${n(c.h)}" preserveAspectRatio="none">${alt}` +
+    `<image width="${s.naturalWidth}" height="${s.naturalHeight}" preserveAspectRatio="none" href="${href}"/></svg>`
+  );
+}
+
+function shapeBody(s: Shape, lookup: ShapeLookup, clipId: string, options: SvgOptions): string {
   const st = s.style;
   switch (s.type) {
     case 'rect':
@@ -75,6 +92,8 @@ function shapeBody(s: Shape, lookup: ShapeLookup, clipId: string): string {
         `<rect x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.color}"/>` +
         `<g clip-path="url(#${clipId})">${textBlock(s)}</g>`
       );
+    case 'image':
+      return imageBody(s, options.imageHref?.(s.fileId));
   }
 }
 
@@ -88,7 +107,11 @@ function rotation(s: Shape): string {
   return ` transform="rotate(${deg} ${n(c.x)} ${n(c.y)})"`;
 }
 
-export type SvgOptions = { background?: string | null };
+export type SvgOptions = {
+  background?: string | null;
+  /** An image file's bytes as a data: URL (images without one are drawn as placeholders). */
+  imageHref?: (fileId: string) => string | undefined;
+};
 
 /** A standalone SVG document of `shapes` (in z-order), cropped to their bounds plus a margin. */
 export function shapesToSvg(shapes: readonly Shape[], lookup: ShapeLookup, options: SvgOptions = {}): string {
@@ -99,7 +122,7 @@ export function shapesToSvg(shapes: readonly Shape[], lookup: ShapeLookup, optio
   const h = box.h + PADDING * 2;
   const background = options.background === undefined ? '#ffffff' : options.background;
   const body = shapes
-    .map((s, i) => `<g data-shape-type="${s.type}" opacity="${n(s.style.opacity)}"${rotation(s)}>${shapeBody(s, lookup, `clip-${i}`)}</g>`)
+    .map((s, i) => `<g data-shape-type="${s.type}" opacity="${n(s.style.opacity)}"${rotation(s)}>${shapeBody(s, lookup, `clip-${i}`, options)}</g>`)
     .join('\n');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${n(w)}" height="${n(h)}" viewBox="${n(x)} ${n(y)} ${n(w)} ${n(h)}">`,

@@ -41,7 +41,7 @@ export function geoOutline(s: Shape): GeoOutline {
  * rotated points): text, notes and freehand strokes. Geo shapes and lines rotate their points.
  */
 export function rotatesAsBlock(s: Shape): boolean {
-  return s.rotation !== 0 && (s.type === 'text' || s.type === 'note' || s.type === 'freehand');
+  return s.rotation !== 0 && (s.type === 'text' || s.type === 'note' || s.type === 'freehand' || s.type === 'image');
 }
 
 /** perfect-freehand's settings for a stroke of `strokeWidth`. */

@@ -29,6 +29,7 @@ export type CommonboardTestApi = {
   };
   /** Version history (components/history/history-test-api.ts). */
   history: HistoryTestApi;
+  images: ImagesTestApi;
 } & PresenceTestApi &
   CanvasTestApi &
   NotesTestApi &
@@ -105,4 +106,32 @@ export type IoTestApi = {
 };
 
 /** window with the test API, without a global augmentation (e2e declares its own copy of the contract). */
+/** Images on the board as this page sees them (components/files/images-test-api.ts). */
+export type ImageInfo = {
+  id: string;
+  fileId: string;
+  /** This page's upload of the file: 'none' when it did not upload it (another user's image). */
+  status: 'uploading' | 'failed' | 'done' | 'none';
+  /** The failed upload's error code (file-contract.ts FileErrorCode), else null. */
+  error: string | null;
+  /** Some variant of the file is decoded and drawn (not the placeholder). */
+  loaded: boolean;
+};
+
+export type ImagesTestApi = {
+  list(): ImageInfo[];
+  /** Resolves when every image on the board (or those with the given shape ids) is loaded; rejects after `timeoutMs` (default 15 s). */
+  waitLoaded(ids?: string[], timeoutMs?: number): Promise<void>;
+  /** Uploads queued or in flight on this page. */
+  pendingUploads(): number;
+  /** Bytes of decoded bitmaps held (width x height x 4 each; the cache's budget is 256 MB). */
+  bitmapMemory(): number;
+  /** The board file with the image bytes embedded (`files`), as the Export JSON button saves it. */
+  exportJSON(): Promise<string>;
+  /** The SVG export with images embedded as data: URLs, as the Export SVG button saves it. */
+  exportSVG(): Promise<string>;
+  /** Imports a board file with embedded files (re-hashed, kept locally, uploaded), as the Import button does. */
+  importJSON(text: string): Promise<{ ok: true; ids: string[] } | { ok: false; errors: string[] }>;
+};
+
 export type WindowWithTestApi = Window & { commonboard?: CommonboardTestApi };

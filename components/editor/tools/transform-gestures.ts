@@ -57,7 +57,9 @@ export function flushResize(editor: Editor, s: Resizing, zoom: number): Guide[] 
     p = { x: p.x + snap.dx, y: p.y + snap.dy };
     guides = snap.guides;
   }
-  const next = resizeFrame(s.frame, s.handle, p, s.shift);
+  // images keep their aspect ratio unless shift frees it (the reverse of other shapes)
+  const images = s.shapes.length > 0 && s.shapes.every((shape) => shape.type === 'image');
+  const next = resizeFrame(s.frame, s.handle, p, images ? !s.shift : s.shift);
   const patches = new Map<ShapeId, ShapePatch>();
   if (s.shapes.length === 1 && s.frame.rotation === next.rotation) {
     const shape = s.shapes[0];
