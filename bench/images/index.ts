@@ -34,9 +34,13 @@ async function open(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-async function pasteRounds(browser: Browser, web: string): Promise<PasteRound[]> {
+const firstRender = async (page: Page) => Math.round(await page.evaluate(() => performance.getEntriesByName('commonboard:first-render')[0].startTime));
+
+/** The paste rounds, and A's first frame of the (empty) board: the same load without images, for contrast. */
+async function pasteRounds(browser: Browser, web: string): Promise<{ rounds: PasteRound[]; emptyFirstFrameMs: number }> {
   const board = await createBoard(web);
   const a = await open(browser, `${web}${board.path}&name=A`);
+  const emptyFirstFrameMs = await firstRender(a);
   const b = await open(browser, `${web}${board.path}&name=B`);
   const rounds: PasteRound[] = [];
   for (let i = 0; i < PASTES; i++) {
@@ -47,7 +51,7 @@ async function pasteRounds(browser: Browser, web: string): Promise<PasteRound[]>
   }
   await a.context().close();
   await b.context().close();
-  return rounds;
+  return { rounds, emptyFirstFrameMs };
 }
 
 /** Pans with the wheel (as bench:canvas): 60 steps out, 60 back. */
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {
     console.log('1. paste a ~5 MB photo (A) -> drawn for B');
-    const rounds = await pasteRounds(browser, stack.web);
+    const { rounds, emptyFirstFrameMs } = await pasteRounds(browser, stack.web);
     const drawn = rounds.map((r) => r.bDrawnMs);
 
     console.log(`2. a board of ${COUNT} images (${SIZES.map(([w, h]) => `${w}x${h}`).join(', ')} in turn)`);
@@ -80,7 +84,7 @@ async function main(): Promise<void> {
     await installLoadProbe(page);
     await page.goto(`${stack.web}${board.path}&name=Bench`);
     await page.waitForFunction(() => performance.getEntriesByName('commonboard:first-render').length > 0, null, { timeout: 120_000 });
-    const firstFrameMs = Math.round(await page.evaluate(() => performance.getEntriesByName('commonboard:first-render')[0].startTime));
+    const firstFrameMs = await firstRender(page);
     const atOpen = await visibleDrawn(page);
     const breakdown = await readLoadBreakdown(page);
     await page.waitForTimeout(500);
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
       board: {
         ...built,
         firstFrameMs,
+        emptyBoardFirstFrameMs: emptyFirstFrameMs,
         visibleDrawnMs: atOpen.atMs,
         visibleAtOpen: atOpen.visible,
         loadBreakdown: breakdown,
@@ -133,7 +138,8 @@ async function main(): Promise<void> {
       `JS heap ${m.jsHeapUsedMB} MB used / ${m.jsHeapTotalMB} MB; bitmap cache ${m.bitmapCacheMB} MB; RSS MB ${Object.entries(m.rssMB).map(([k, v]) => `${k} ${v.join('+')}`).join(', ')}`;
     console.log('');
     console.log(`paste ~5 MB -> drawn for the other user: p50 ${report.paste.bDrawnMs.p50} ms, max ${report.paste.bDrawnMs.max} ms (issue target < ${TARGETS.pasteToOtherMs} ms)`);
-    console.log(`${COUNT}-image board: first frame ${firstFrameMs} ms after navigation (target < ${TARGETS.firstFrameMs}); ${atOpen.visible} visible images drawn at ${atOpen.atMs} ms`);
+    console.log(`${COUNT}-image board: first frame ${firstFrameMs} ms after navigation (target < ${TARGETS.firstFrameMs}; an empty board: ${emptyFirstFrameMs} ms); ${atOpen.visible} visible images drawn at ${atOpen.atMs} ms`);
+    if (atOpen.missing?.length) console.log(`  not drawn after 120 s: ${atOpen.missing.join(', ')}`);
     console.log(`  where it went (ms since navigation): ${Object.entries(breakdown).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`  zoom to fit (${report.board.fitZoom}x): all ${atFit.visible} drawn ${report.board.fitAllDrawnMs} ms after the zoom`);
     console.log(`${'frames (ms; p95 <= 16.7)'.padEnd(26)} ${'frames'.padStart(6)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'max'.padStart(8)} ${'late'.padStart(7)}`);

@@ -78,22 +78,24 @@ export async function pasteToOther(a: Page, b: Page, img: BenchImage): Promise<P
  * after `timeoutMs`. "In the view": the shape's box intersects the camera's (docs/testing.md: screen =
  * (board + camera) x zoom).
  */
-export async function visibleDrawn(page: Page, timeoutMs = 120_000): Promise<{ atMs: number; visible: number }> {
+export async function visibleDrawn(page: Page, timeoutMs = 120_000): Promise<{ atMs: number; visible: number; missing?: string[] }> {
   return (await page.evaluate(`new Promise((resolve) => {
     const started = performance.now();
     const check = () => {
       const cb = window.commonboard;
       const cam = cb.getCamera();
-      const w = innerWidth / cam.zoom, h = innerHeight / cam.zoom;
+      // the canvas' box, not the window's: the painter culls to the canvas (toolbars may shrink it)
+      const box = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
+      const w = box.width / cam.zoom, h = box.height / cam.zoom;
       const inView = new Set(cb.getShapes().filter((s) => s.x + s.w > -cam.x && s.x < -cam.x + w && s.y + s.h > -cam.y && s.y < -cam.y + h).map((s) => s.id));
       const images = cb.images.list().filter((i) => inView.has(i.id));
       if (images.length > 0 && images.every((i) => i.loaded)) {
         requestAnimationFrame(() => resolve({ atMs: Math.round(performance.now()), visible: images.length }));
-      } else if (performance.now() - started > ${timeoutMs}) resolve({ atMs: NaN, visible: images.length });
+      } else if (performance.now() - started > ${timeoutMs}) resolve({ atMs: NaN, visible: images.length, missing: images.filter((i) => !i.loaded).map((i) => i.id) });
       else setTimeout(check, 10);
     };
     check();
-  })`)) as { atMs: number; visible: number };
+  })`)) as { atMs: number; visible: number; missing?: string[] };
 }
 
 export type Memory = {

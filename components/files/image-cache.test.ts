@@ -92,7 +92,7 @@ describe('ImageCache', () => {
     await r.settle({ missing: true });
     r.cache.lookup(id('a'), 100, 100);
     expect(r.loads).toHaveLength(1); // too soon
-    r.advance(600);
+    r.advance(300); // soon, though: another user's paste is usually uploaded within a second
     r.cache.lookup(id('a'), 100, 100);
     expect(r.loads).toHaveLength(2);
     r.cache.dispose();
