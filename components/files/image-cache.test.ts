@@ -80,10 +80,23 @@ describe('ImageCache', () => {
     r.cache.lookup(id('a'), 100, 100);
     const b = r.bitmap(100, 100);
     await r.settle({ bitmap: b });
-    r.advance(20_000);
-    r.cache.lookup(id('b'), 100, 100); // any draw sweeps
+    for (let i = 0; i < 20; i++) {
+      r.advance(1_000);
+      r.cache.lookup(id('b'), 100, 100); // frames keep drawing, without 'a'
+    }
     expect((b as unknown as FakeBitmap).closed).toBe(true);
     expect(r.cache.memory()).toBe(0);
+  });
+
+  it('keeps what an idle canvas shows: no frames is not out of view', async () => {
+    const r = rig();
+    r.cache.lookup(id('a'), 100, 100);
+    const b = r.bitmap(100, 100);
+    await r.settle({ bitmap: b });
+    r.cache.lookup(id('a'), 100, 100); // drawn in the last frame before going idle
+    r.advance(60_000);
+    expect(r.cache.lookup(id('a'), 100, 100)).toBe(b);
+    expect((b as unknown as FakeBitmap).closed).toBe(false);
   });
 
   it('asks again later for a file the server does not have yet', async () => {
