@@ -5,7 +5,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { addShape, ensureMeta, listShapes, openBoard, type NewShape, type ShapeId } from '../../lib/board';
+import { addShape, ensureMeta, listShapes, openBoard, type Board, type NewShape, type ShapeId } from '../../lib/board';
 
 export const PITCH = 100;
 const COLOURS = ['#1e293b', '#e03131', '#1971c2', '#2f9e44', '#f08c00', '#9c36b5'];
@@ -66,26 +66,35 @@ function synced(p: WebsocketProvider): Promise<void> {
 }
 
 export async function seedBoard(sync: string, boardId: string, tokens: [string, string], count: number): Promise<void> {
+  await seedWith(sync, boardId, tokens, count, (board) => {
+    const cols = Math.ceil(Math.sqrt(count));
+    let prev: ShapeId | null = null;
+    for (let start = 0; start < count; start += 1000) {
+      board.doc.transact(() => {
+        for (let i = start; i < Math.min(count, start + 1000); i++) {
+          const id = addShape(board, { ...shapeAt(i, cols, i % 10 === 6 ? prev : null), index: indexKey(i) });
+          if (i % 10 === 4) prev = id; // arrows bind to the diamond before them
+        }
+      });
+    }
+  });
+}
+
+/**
+ * Connects a writer, lets `write` add shapes to the board (lib/board ops), then waits until a second
+ * client sees `expected` shapes: the server has (and serves) everything.
+ */
+export async function seedWith(sync: string, boardId: string, tokens: [string, string], expected: number, write: (board: Board) => void): Promise<void> {
   const doc = new Y.Doc();
   const board = openBoard(doc);
   const writer = connect(sync, boardId, tokens[0], doc);
   await synced(writer);
   ensureMeta(board);
-  const cols = Math.ceil(Math.sqrt(count));
-  let prev: ShapeId | null = null;
-  for (let start = 0; start < count; start += 1000) {
-    doc.transact(() => {
-      for (let i = start; i < Math.min(count, start + 1000); i++) {
-        const id = addShape(board, { ...shapeAt(i, cols, i % 10 === 6 ? prev : null), index: indexKey(i) });
-        if (i % 10 === 4) prev = id; // arrows bind to the diamond before them
-      }
-    });
-  }
-  // a second client proves the server has (and serves) everything
+  write(board);
   const check = new Y.Doc();
   const reader = connect(sync, boardId, tokens[1], check);
   const deadline = Date.now() + 120_000;
-  while (listShapes(openBoard(check)).length < count) {
+  while (listShapes(openBoard(check)).length < expected) {
     if (Date.now() > deadline) throw new Error('seeding did not converge within 120 s');
     await new Promise((r) => setTimeout(r, 250));
   }

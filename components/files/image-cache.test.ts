@@ -102,13 +102,24 @@ describe('ImageCache', () => {
     expect(r.loads.at(-1)).toEqual([id('j'), undefined]);
   });
 
+  it('keeps what an idle canvas shows: no frames is not out of view', async () => {
+    const r = rig();
+    r.cache.lookup(id('a'), 100, 100);
+    const b = r.bitmap(100, 100);
+    await r.settle({ bitmap: b });
+    r.cache.lookup(id('a'), 100, 100); // drawn in the last frame before going idle
+    r.advance(60_000);
+    expect(r.cache.lookup(id('a'), 100, 100)).toBe(b);
+    expect((b as unknown as FakeBitmap).closed).toBe(false);
+  });
+
   it('asks again later for a file the server does not have yet', async () => {
     const r = rig();
     r.cache.lookup(id('a'), 100, 100);
     await r.settle({ missing: true });
     r.cache.lookup(id('a'), 100, 100);
     expect(r.loads).toHaveLength(1); // too soon
-    r.advance(600);
+    r.advance(300); // soon, though: another user's paste is usually uploaded within a second
     r.cache.lookup(id('a'), 100, 100);
     expect(r.loads).toHaveLength(2);
     r.cache.dispose();
