@@ -21,6 +21,11 @@ test('the Image button uploads picked files; a second user sees them', async ({ 
     { name: 'green.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(b, 'base64') }, // named wrong: the bytes decide
   ]);
   await expectConverged([alice, bob], 2);
+  // the new images are selected: of the style panel only opacity applies to them
+  await expect(alice.page.getByTestId('style-panel')).toHaveAttribute('data-count', '2');
+  await expect(alice.page.getByTestId('style-group-opacity')).toBeVisible();
+  await expect(alice.page.getByTestId('style-group-stroke')).toHaveCount(0);
+  await expect(alice.page.getByTestId('style-group-font-size')).toHaveCount(0);
   const shapes = await bob.shapes();
   expect(shapes.map((s) => [s.type, s.w, s.h, s.mime, s.naturalWidth])).toEqual([
     ['image', 300, 200, 'image/png', 300],

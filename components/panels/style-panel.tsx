@@ -64,7 +64,7 @@ function DashIcon({ dash }: { dash: (typeof DASHES)[number] }) {
 
 export function StylePanel() {
   const editor = useEditorStore((s) => s.editor);
-  const { count, style } = useSelectionStyle(editor);
+  const { count, imagesOnly, style } = useSelectionStyle(editor);
   const sliding = useRef(false); // a drag on the opacity slider
 
   useEffect(() => useUiStore.getState().setCurrentStyle(loadStyle()), []);
@@ -78,44 +78,48 @@ export function StylePanel() {
       className="absolute left-3 top-16 w-44 space-y-3 rounded-xl border border-slate-200 bg-white p-3 shadow-md dark:border-slate-700 dark:bg-slate-800"
     >
       <p className="text-xs text-slate-500 dark:text-slate-400">{count === 0 ? 'New shapes' : `${count} selected`}</p>
-      <Group name="stroke" label="Colour" mixed={style.stroke === MIXED}>
-        {STROKE_COLOURS.map((c) => (
-          <button
-            key={c.name}
-            type="button"
-            data-testid={`style-stroke-${c.name}`}
-            aria-pressed={style.stroke === c.hex}
-            title={c.name}
-            onClick={() => applyStyle({ stroke: c.hex })}
-            className={`h-6 w-6 rounded-full border-2 ${style.stroke === c.hex ? 'border-blue-500 ring-2 ring-blue-200 dark:ring-blue-800' : 'border-white dark:border-slate-800'}`}
-            style={{ backgroundColor: c.hex }}
-          >
-            <span className="sr-only">{c.name}</span>
-          </button>
-        ))}
-      </Group>
-      <Group name="fill" label="Fill" mixed={style.fill === MIXED}>
-        {FILLS.map((f) => (
-          <button key={f} type="button" data-testid={`style-fill-${f}`} aria-pressed={style.fill === f} onClick={() => applyStyle({ fill: f })} className={optionClass(style.fill === f)}>
-            {f}
-          </button>
-        ))}
-      </Group>
-      <Group name="width" label="Stroke width" mixed={style.strokeWidth === MIXED}>
-        {WIDTHS.map((w) => (
-          <button key={w} type="button" data-testid={`style-width-${w}`} aria-pressed={style.strokeWidth === w} title={`${w}px`} onClick={() => applyStyle({ strokeWidth: w })} className={optionClass(style.strokeWidth === w)}>
-            <span className="block w-4 rounded-full bg-current" style={{ height: Math.min(w, 6) }} />
-          </button>
-        ))}
-      </Group>
-      <Group name="dash" label="Dash" mixed={style.dash === MIXED}>
-        {DASHES.map((d) => (
-          <button key={d} type="button" data-testid={`style-dash-${d}`} aria-pressed={style.dash === d} title={d} onClick={() => applyStyle({ dash: d })} className={optionClass(style.dash === d)}>
-            <DashIcon dash={d} />
-            <span className="sr-only">{d}</span>
-          </button>
-        ))}
-      </Group>
+      {imagesOnly ? null : (
+        <>
+        <Group name="stroke" label="Colour" mixed={style.stroke === MIXED}>
+          {STROKE_COLOURS.map((c) => (
+            <button
+              key={c.name}
+              type="button"
+              data-testid={`style-stroke-${c.name}`}
+              aria-pressed={style.stroke === c.hex}
+              title={c.name}
+              onClick={() => applyStyle({ stroke: c.hex })}
+              className={`h-6 w-6 rounded-full border-2 ${style.stroke === c.hex ? 'border-blue-500 ring-2 ring-blue-200 dark:ring-blue-800' : 'border-white dark:border-slate-800'}`}
+              style={{ backgroundColor: c.hex }}
+            >
+              <span className="sr-only">{c.name}</span>
+            </button>
+          ))}
+        </Group>
+        <Group name="fill" label="Fill" mixed={style.fill === MIXED}>
+          {FILLS.map((f) => (
+            <button key={f} type="button" data-testid={`style-fill-${f}`} aria-pressed={style.fill === f} onClick={() => applyStyle({ fill: f })} className={optionClass(style.fill === f)}>
+              {f}
+            </button>
+          ))}
+        </Group>
+        <Group name="width" label="Stroke width" mixed={style.strokeWidth === MIXED}>
+          {WIDTHS.map((w) => (
+            <button key={w} type="button" data-testid={`style-width-${w}`} aria-pressed={style.strokeWidth === w} title={`${w}px`} onClick={() => applyStyle({ strokeWidth: w })} className={optionClass(style.strokeWidth === w)}>
+              <span className="block w-4 rounded-full bg-current" style={{ height: Math.min(w, 6) }} />
+            </button>
+          ))}
+        </Group>
+        <Group name="dash" label="Dash" mixed={style.dash === MIXED}>
+          {DASHES.map((d) => (
+            <button key={d} type="button" data-testid={`style-dash-${d}`} aria-pressed={style.dash === d} title={d} onClick={() => applyStyle({ dash: d })} className={optionClass(style.dash === d)}>
+              <DashIcon dash={d} />
+              <span className="sr-only">{d}</span>
+            </button>
+          ))}
+        </Group>
+        </>
+      )}
       <Group name="opacity" label={`Opacity ${style.opacity === MIXED ? '' : `${opacity}%`}`} mixed={style.opacity === MIXED}>
         <input
           type="range"
@@ -137,13 +141,15 @@ export function StylePanel() {
           className="w-full accent-blue-600"
         />
       </Group>
-      <Group name="font-size" label="Font size" mixed={style.fontSize === MIXED}>
-        {FONT_SIZES.map((f) => (
-          <button key={f} type="button" data-testid={`style-font-size-${f}`} aria-pressed={style.fontSize === f} onClick={() => applyStyle({ fontSize: f })} className={optionClass(style.fontSize === f)}>
-            {f}
-          </button>
-        ))}
-      </Group>
+      {imagesOnly ? null : (
+        <Group name="font-size" label="Font size" mixed={style.fontSize === MIXED}>
+          {FONT_SIZES.map((f) => (
+            <button key={f} type="button" data-testid={`style-font-size-${f}`} aria-pressed={style.fontSize === f} onClick={() => applyStyle({ fontSize: f })} className={optionClass(style.fontSize === f)}>
+              {f}
+            </button>
+          ))}
+        </Group>
+      )}
     </aside>
   );
 }

@@ -13,18 +13,20 @@ export const MIXED = 'mixed';
 export type StyleSummary = {
   /** Selected shapes that still exist (0: the panel edits the style of new shapes). */
   count: number;
+  /** Only images selected: of the style, just opacity applies to them. */
+  imagesOnly: boolean;
   style: { [K in keyof ShapeStyle]: ShapeStyle[K] | typeof MIXED };
 };
 
 export function summarize(editor: Editor | null): StyleSummary {
   const ui = useUiStore.getState();
   const shapes = editor ? ui.selection.map((id) => editor.cache.get(id)).filter((s) => s !== undefined) : [];
-  if (shapes.length === 0) return { count: 0, style: { ...ui.currentStyle } };
+  if (shapes.length === 0) return { count: 0, imagesOnly: false, style: { ...ui.currentStyle } };
   const style = { ...shapes[0].style } as StyleSummary['style'];
   for (const key of STYLE_KEYS) {
     if (shapes.some((s) => s.style[key] !== shapes[0].style[key])) (style as Record<string, unknown>)[key] = MIXED;
   }
-  return { count: shapes.length, style };
+  return { count: shapes.length, imagesOnly: shapes.every((s) => s.type === 'image'), style };
 }
 
 export function useSelectionStyle(editor: Editor | null): StyleSummary {
